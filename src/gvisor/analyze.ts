@@ -14,15 +14,9 @@ import {
 import type { PodInput } from './pod.js';
 import { buildSandbox, type Sandbox } from './sandbox.js';
 import { rewriteSandbox, type SandboxRewrite } from './shim.js';
-import {
-  incompatibleSharedMounts,
-  repeatedFilestores,
-  type StartFailure,
-  unknownMountTypes,
-} from './startup.js';
+import { NAME_REMAP_PREFIX, type SpecMismatch, validateSpecs } from './specValidation.js';
+import { incompatibleSharedMounts, repeatedFilestores, type StartFailure } from './startup.js';
 import type { RunscVariant } from './variants.js';
-
-export const NAME_REMAP_PREFIX = 'dev.gvisor.container-name-remap.';
 
 export interface ModelOptions {
   variant: RunscVariant;
@@ -51,8 +45,12 @@ export interface RestoreSimulation {
   restored: MemoryFileEntry[];
   savedOwners: string[];
   restoreKeys: string[];
-  /** The text loadPrivateMemoryFiles fails with, or null when the files match. */
+  /** Differences between the checkpointed and the restore pod that runsc rejects before loading. */
+  specMismatches: SpecMismatch[];
+  /** The text the restore fails with (spec validation first, then the memory files), or null. */
   error: string | null;
+  /** The error rests on inferred behaviour. */
+  inferred: InferenceId[];
 }
 
 export interface PodAnalysis extends SandboxAnalysis {
@@ -110,11 +108,7 @@ export function analyzeSandbox(
     rootfsHint: rootfsHint.ok ? rootfsHint.value : undefined,
     podUid,
   });
-  startFailures.push(
-    ...repeatedFilestores(sandbox),
-    ...incompatibleSharedMounts(sandbox),
-    ...unknownMountTypes(sandbox),
-  );
+  startFailures.push(...repeatedFilestores(sandbox), ...incompatibleSharedMounts(sandbox));
 
   return {
     pod,
@@ -141,14 +135,14 @@ export function nameRemap(annotations: Record<string, string>): Map<string, stri
 export function analyzePod(pod: PodInput, options: ModelOptions): PodAnalysis {
   const current = analyzeSandbox(pod, options);
   const checkpointed = options.checkpointed ? analyzeSandbox(options.checkpointed, options) : undefined;
+  const remap = nameRemap(pod.annotations);
   const saved = savedOwners((checkpointed ?? current).sandbox);
-  const restored = restoreKeys(current.sandbox, {
-    variant: options.variant,
-    saved,
-    nameRemap: nameRemap(pod.annotations),
-  });
+  const restored = restoreKeys(current.sandbox, { variant: options.variant, saved, nameRemap: remap });
   const savedKeys = sortedKeys(saved);
   const restoredKeys = sortedKeys(restored);
+  const specMismatches = checkpointed ? validateSpecs(checkpointed, current, remap) : [];
+  const load = loadOutcome(savedKeys, restoredKeys);
+  const firstMismatch = specMismatches[0];
   return {
     ...current,
     variant: options.variant,
@@ -158,7 +152,9 @@ export function analyzePod(pod: PodInput, options: ModelOptions): PodAnalysis {
       restored,
       savedOwners: savedKeys,
       restoreKeys: restoredKeys,
-      error: loadOutcome(savedKeys, restoredKeys),
+      specMismatches,
+      error: firstMismatch ? firstMismatch.text : load.error,
+      inferred: firstMismatch ? [] : load.inferred,
     },
   };
 }

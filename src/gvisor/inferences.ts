@@ -16,8 +16,8 @@ export const INFERENCES = {
     'on restore, containers register their mounts in the order the kubelet starts them: init containers that the checkpoint holds (sidecars), then app containers in spec order',
   'container-mount-options':
     'containerd gives a Kubernetes volume mount only rbind, a propagation option and ro or rw, never noexec, nosuid or noatime',
-  'invalid-type-mount':
-    'the shim copies an invalid hint type onto the container mount, which runsc then cannot mount',
+  'missing-key-panic':
+    'runsc decodes the kernel state, whose tmpfs filesystems look up their saved key in the restored map, before loadPrivateMemoryFiles compares the lists, so a missing key surfaces as the decode panic',
   'hostpath-file':
     'a hostPath volume of type File, FileOrCreate, Socket, CharDevice or BlockDevice is not a directory, so a self overlay falls back to memory',
   'equal-length-order':

@@ -123,12 +123,12 @@ export function restoreKeys(sandbox: Sandbox, options: RestoreOptions): MemoryFi
         registered.push(own);
         continue;
       }
-      own.inferred.push(...restoreOrder);
       const hintName = mount.hint.name;
       if (options.variant === 'pre-fix') {
         registered.push(own); // every mount with a filestore FD registers
       } else if (!sharedDone.has(hintName)) {
         sharedDone.add(hintName);
+        if (options.variant === 'fixed') own.inferred.push(...restoreOrder); // which mount is first matters
         const savedShared = options.saved.find((saved) => saved.sharedHint === hintName);
         // fixed: the first to restore keys it by its own name and destination.
         // pod-global: matched by hint, so it takes the saved owner's key.
@@ -141,16 +141,36 @@ export function restoreKeys(sandbox: Sandbox, options: RestoreOptions): MemoryFi
   return registered;
 }
 
-/** loadPrivateMemoryFiles: counts first, then every saved key must be present. */
-export function loadOutcome(saved: string[], restored: string[]): string | null {
+export interface LoadOutcome {
+  error: string | null;
+  inferred: InferenceId[];
+}
+
+/**
+ * Restoring the kernel state decodes every saved tmpfs, which looks its key
+ * up in the restored map and panics when it is missing (tmpfs loadMf); only
+ * then does loadPrivateMemoryFiles compare the counts. So a missing key shows
+ * as the panic (runsc prints it as `failed to load kernel: <this>:` and a Go
+ * stack trace), and the count message only when every saved key is present.
+ * loadPrivateMemoryFiles' own `saved private memory file for %q was not
+ * configured on restore` cannot be reached first.
+ */
+export function loadOutcome(saved: string[], restored: string[]): LoadOutcome {
   const restoredSet = new Set(restored);
+  const missing = saved.find((key) => !restoredSet.has(key));
+  if (missing !== undefined) {
+    return {
+      error: `Memory file for ${JSON.stringify(missing)} not found in CtxMemoryFileMap`,
+      inferred: ['missing-key-panic'],
+    };
+  }
   if (saved.length !== restoredSet.size) {
     // mfmap's values are *MemoryFile, printed by their String(); shown as "...".
     const mfmap = restored.map((key) => `${key} ...`).join(' ');
-    return `inconsistent private memory files on restore: savedMFOwners = [${saved.join(' ')}], mfmap = map[${mfmap}]`;
+    return {
+      error: `inconsistent private memory files on restore: savedMFOwners = [${saved.join(' ')}], mfmap = map[${mfmap}]`,
+      inferred: [],
+    };
   }
-  const missing = saved.find((key) => !restoredSet.has(key));
-  return missing === undefined
-    ? null
-    : `saved private memory file for ${JSON.stringify(missing)} was not configured on restore`;
+  return { error: null, inferred: [] };
 }

@@ -72,6 +72,12 @@ export function hasFilestore(medium: OverlayMedium): boolean {
   return medium === 'self' || medium.startsWith('dir=');
 }
 
+/** Overlay2.String. */
+export function formatOverlay2(overlay: Overlay2): string {
+  if (!overlay.rootMount && !overlay.subMounts) return 'none';
+  return `${overlay.subMounts ? 'all' : 'root'}:${overlay.medium}${overlay.size ? `,size=${overlay.size}` : ''}`;
+}
+
 export function describeMedium(medium: OverlayMedium): string {
   return medium === '' ? 'none' : medium;
 }

@@ -4,23 +4,24 @@
 export interface VolumeMount {
   name: string;
   mountPath: string;
-  subPath?: string;
-  subPathExpr?: string;
-  readOnly?: boolean;
+  subPath?: string | null;
+  subPathExpr?: string | null;
+  readOnly?: boolean | null;
+  mountPropagation?: string | null;
 }
 
 export interface Container {
   name: string;
-  restartPolicy?: string;
+  restartPolicy?: string | null;
   volumeMounts?: VolumeMount[];
-  securityContext?: { readOnlyRootFilesystem?: boolean };
+  securityContext?: { readOnlyRootFilesystem?: boolean | null } | null;
 }
 
 /** A pod volume: its name plus exactly one source field, as in the Kubernetes API. */
 export interface Volume {
   name: string;
   emptyDir?: { medium?: string } | null;
-  hostPath?: { path?: string; type?: string } | null;
+  hostPath?: { path?: string | null; type?: string | null } | null;
   [source: string]: unknown;
 }
 

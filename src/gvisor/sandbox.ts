@@ -27,7 +27,7 @@ export type MountKind =
   | 'tmpfs'
   /** a gofer (host) bind mount, possibly under an overlay */
   | 'bind'
-  /** a type runsc cannot mount (the shim copied an invalid hint type) */
+  /** a type runsc does not know (the shim copied an invalid hint type): runsc skips the mount */
   | 'unknown-type';
 
 export interface SandboxMount {
@@ -173,7 +173,7 @@ function buildMount(
   const isVolumeDir = !subPath && Boolean(location?.dir);
   const ociType = containerMountType(pod, rewrite, volumeMount, volume, isVolumeDir);
   const readOnly = volumeMount.readOnly === true;
-  const mountOptions = [propagationOption((volumeMount as { mountPropagation?: unknown }).mountPropagation)];
+  const mountOptions = [propagationOption(volumeMount.mountPropagation)];
   mountOptions.push(readOnly ? 'ro' : 'rw');
   const hint = hintBySource.get(source);
   const base = {
@@ -194,7 +194,6 @@ function buildMount(
     return { ...base, kind, medium: '', filestore: false };
   }
   if (ociType !== 'bind') {
-    inferred.push('invalid-type-mount');
     return { ...base, kind: 'unknown-type', medium: '', filestore: false };
   }
 

@@ -11,8 +11,7 @@ export type StartFailureCause =
   | 'hint-parse'
   | 'rootfs-hint'
   | 'repeated-filestore'
-  | 'shared-options'
-  | 'unknown-mount-type';
+  | 'shared-options';
 
 export interface StartFailure {
   cause: StartFailureCause;
@@ -79,18 +78,4 @@ export function incompatibleSharedMounts(sandbox: Sandbox): StartFailure[] {
     }
   }
   return failures;
-}
-
-export function unknownMountTypes(sandbox: Sandbox): StartFailure[] {
-  return sandbox.containers.flatMap((container) =>
-    container.mounts
-      .filter((mount) => mount.kind === 'unknown-type')
-      .map((mount) => ({
-        cause: 'unknown-mount-type' as const,
-        text: `mount submount ${goQuote(mount.destination)}: unsupported filesystem type ${goQuote(mount.ociType)}`,
-        containers: [container.name],
-        volume: mount.volume,
-        inferred: [...mount.inferred],
-      })),
-  );
 }
