@@ -116,9 +116,9 @@ function renderSimulation(name: string, analyses: Record<RunscVariant, PodAnalys
     }
   }
   lines.push('', "Containers in start order (mounts in runsc's order, shortest destination first):");
-  base.sandbox.containers.forEach((container, index) =>
-    lines.push(...describeContainer(container, index, masters)),
-  );
+  for (const [index, container] of base.sandbox.containers.entries()) {
+    lines.push(...describeContainer(container, index, masters));
+  }
 
   if (base.startFailures.length > 0) {
     lines.push('', style.red('The pod never starts:'));
