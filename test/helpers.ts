@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import type { Container, PodInput, Volume } from '../src/gvisor/pod.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** Public manifests shared with the design documents, beside this repository. */
-export const REAL_FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'real');
+/** Public manifests that use the gVisor hints (copied from the design material, sources in each file). */
+export const REAL_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'real');
 export const SEED_RESTORE = join(REAL_FIXTURES, '03_runsc-task-restore_ws-shared-restore.yaml');
 
 export function loadPod(path: string): PodInput {

@@ -1,7 +1,7 @@
 // The model's entry point: one pod (or pod template) in, everything runsc
 // would do with it out. Pure: no I/O, no logging.
 
-import { type ParsedHints, parseMountHints } from './hints.js';
+import { type ParsedHints, parseMountHints, shouldShareMount } from './hints.js';
 import type { InferenceId } from './inferences.js';
 import { loadOutcome, type MemoryFileEntry, restoreKeys, savedOwners, sortedKeys } from './memoryFiles.js';
 import {
@@ -137,7 +137,15 @@ export function analyzePod(pod: PodInput, options: ModelOptions): PodAnalysis {
   const checkpointed = options.checkpointed ? analyzeSandbox(options.checkpointed, options) : undefined;
   const remap = nameRemap(pod.annotations);
   const saved = savedOwners((checkpointed ?? current).sandbox);
-  const restored = restoreKeys(current.sandbox, { variant: options.variant, saved, nameRemap: remap });
+  const sharedHints = new Set(
+    [...current.hints.hints.values()].filter(shouldShareMount).map((hint) => hint.name),
+  );
+  const restored = restoreKeys(current.sandbox, {
+    variant: options.variant,
+    saved,
+    nameRemap: remap,
+    sharedHints,
+  });
   const savedKeys = sortedKeys(saved);
   const restoredKeys = sortedKeys(restored);
   const specMismatches = checkpointed ? validateSpecs(checkpointed, current, remap) : [];

@@ -102,6 +102,8 @@ export interface RestoreOptions {
   saved: MemoryFileEntry[];
   /** `dev.gvisor.container-name-remap.*`: current name -> name in the checkpoint. */
   nameRemap: Map<string, string>;
+  /** Names of the restoring sandbox's shared tmpfs hints, for `pod-global`. */
+  sharedHints: ReadonlySet<string>;
 }
 
 /**
@@ -135,6 +137,20 @@ export function restoreKeys(sandbox: Sandbox, options: RestoreOptions): MemoryFi
         registered.push(
           options.variant === 'pod-global' && savedShared ? { ...own, key: savedShared.key } : own,
         );
+      }
+    }
+  }
+  if (options.variant === 'pod-global') {
+    // Matched by hint at the sandbox level: a saved shared file is restored
+    // even when no restoring container mounts it (its creator was an init container).
+    for (const saved of options.saved) {
+      if (
+        saved.sharedHint &&
+        options.sharedHints.has(saved.sharedHint) &&
+        !sharedDone.has(saved.sharedHint)
+      ) {
+        sharedDone.add(saved.sharedHint);
+        registered.push({ ...saved, inferred: [] });
       }
     }
   }

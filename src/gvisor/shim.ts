@@ -16,7 +16,6 @@ const PLUGIN_DIRS: Record<string, string> = {
   secret: 'kubernetes.io~secret',
   downwardAPI: 'kubernetes.io~downward-api',
   projected: 'kubernetes.io~projected',
-  csi: 'kubernetes.io~csi',
 };
 
 /** Volume sources that never have a directory `volumes/<plugin>/<pod volume name>`. */
