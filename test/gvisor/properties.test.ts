@@ -39,7 +39,7 @@ function podArb(options: { regularInit: boolean }): fc.Arbitrary<PodInput> {
     .record({
       apps: fc.array(containerArb('app'), { minLength: 1, maxLength: 4 }),
       sidecars: fc.array(containerArb('sidecar'), { maxLength: 2 }),
-      inits: options.regularInit ? fc.array(containerArb('init'), { maxLength: 2 }) : fc.constant([]),
+      inits: fc.array(containerArb('init'), { maxLength: options.regularInit ? 2 : 0 }),
       hints: fc.array(hintArb, { minLength: VOLUMES.length, maxLength: VOLUMES.length }),
     })
     .map(({ apps, sidecars, inits, hints }) => {
