@@ -80,7 +80,7 @@ export const hintIgnored: Rule = {
         add(
           volume,
           'invalid hint type makes the mount disappear',
-          `Volume "${volume}" has hint type "${mount.ociType}": runsc ignores the hint field, but the gVisor shim copies it onto the mount of "${container.name}" at "${mount.destination}", which runsc then skips ("ignoring unknown filesystem type ${JSON.stringify(mount.ociType)}"), so the volume is missing in the container.`,
+          `Volume "${volume}" has the invalid hint type "${mount.ociType}", which the gVisor shim copies onto the mount of "${container.name}" at "${mount.destination}", which runsc then skips ("ignoring unknown filesystem type ${JSON.stringify(mount.ociType)}"), so the volume is missing in the container.`,
           `set ${MOUNT_HINT_PREFIX}${volume}.type to tmpfs or bind.`,
         );
       }

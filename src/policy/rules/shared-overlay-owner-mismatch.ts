@@ -18,7 +18,7 @@ export const sharedOverlayOwnerMismatch: Rule = {
       const first = simulation.restored.find((entry) => entry.sharedHint === volume);
       const created =
         saved.role === 'init'
-          ? `regular init container "${saved.container}", which is gone by checkpoint time`
+          ? `regular init container "${saved.container}" (gone by checkpoint time)`
           : `${saved.role === 'sidecar' ? 'sidecar' : 'container'} "${saved.container}"`;
       const restoredBy = first
         ? `the first container to mount it on restore is "${first.container}" at "${first.path}", which registers "${first.key}"`
