@@ -4,7 +4,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { InputError } from './errors.js';
 
 export interface InputDocument {
@@ -58,7 +58,8 @@ async function expand(path: string): Promise<string[]> {
 
 /** Parses one file's text; each document either has a value or throws when read. */
 export function parseDocuments(file: string, text: string): (InputDocument | InputError)[] {
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
   const list = Array.isArray(documents) ? documents : [documents];
   const results: (InputDocument | InputError)[] = [];
   list.forEach((document, position) => {
@@ -66,9 +67,8 @@ export function parseDocuments(file: string, text: string): (InputDocument | Inp
     const source = `${file}#${index}`;
     const error = document.errors[0];
     if (error) {
-      const where = error.linePos?.[0]
-        ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})`
-        : '';
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const where = ` (line ${line}, column ${col})`;
       const message = error.message.split('\n')[0];
       results.push(new InputError(`${file}: document ${index}: invalid YAML: ${message}${where}`));
       return;

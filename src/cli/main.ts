@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT_USAGE;
     }
     if (error instanceof InputError || error instanceof ConfigError) {
-      io.stderr.write(`restore-guard: ${error.message}\n`);
+      for (const line of error.message.split('\n')) io.stderr.write(`restore-guard: ${line}\n`);
       return EXIT_USAGE;
     }
     const debug = rest.includes('--debug') || io.env.RESTORE_GUARD_DEBUG === '1';
