@@ -39,7 +39,9 @@ export const hintIgnored: Rule = {
         }),
       );
 
-    for (const dropped of analysis.hints.dropped) {
+    // A hint whose volume the shim cannot find has no source either; hint-unknown-volume says why.
+    const notFound = new Set(analysis.rewrite.errors.map((error) => error.volume));
+    for (const dropped of analysis.hints.dropped.filter((hint) => !notFound.has(hint.volume))) {
       const volume = dropped.volume;
       const has = (field: string) =>
         analysis.rewrite.annotations[`${MOUNT_HINT_PREFIX}${volume}.${field}`] !== undefined;
