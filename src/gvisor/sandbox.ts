@@ -14,8 +14,14 @@ import {
   rootMedium,
   subMountMedium,
 } from './overlay.js';
-import type { Container, ContainerRole, PodInput, Volume } from './pod.js';
-import { containerMountType, locateVolume, type SandboxRewrite, subPathSource } from './shim.js';
+import type { Container, ContainerRole, PodInput, Volume, VolumeMount } from './pod.js';
+import {
+  containerMountType,
+  locateVolume,
+  type SandboxRewrite,
+  subPathSource,
+  type VolumeLocation,
+} from './shim.js';
 
 /** What runsc makes of one mount. */
 export type MountKind =
@@ -99,13 +105,45 @@ export interface SandboxOptions {
   podUid: string;
 }
 
+/** What every mount of one volume shares, worked out once per pod. */
+interface VolumeFacts {
+  volume: Volume | undefined;
+  location: VolumeLocation | undefined;
+  /** OCI type the shim gives a mount of the volume directory itself. */
+  volumeDirType: string;
+  /** A hostPath that is not a directory (a self overlay falls back to memory). */
+  notDirectory: boolean;
+}
+
+function volumeFacts(pod: PodInput, rewrite: SandboxRewrite, podUid: string): Map<string, VolumeFacts> {
+  const facts = new Map<string, VolumeFacts>();
+  for (const volume of pod.spec.volumes ?? []) {
+    const location = locateVolume(volume, podUid);
+    const hostPathType = volume.hostPath?.type;
+    facts.set(volume.name, {
+      volume,
+      location,
+      volumeDirType: containerMountType(pod, rewrite, volume.name, volume, location.dir !== null),
+      notDirectory: Boolean(hostPathType && NON_DIRECTORY_HOSTPATH.has(hostPathType)),
+    });
+  }
+  return facts;
+}
+
+const UNKNOWN_VOLUME: VolumeFacts = {
+  volume: undefined,
+  location: undefined,
+  volumeDirType: 'bind',
+  notDirectory: false,
+};
+
 export function buildSandbox(
   pod: PodInput,
   rewrite: SandboxRewrite,
   hints: Map<string, MountHint>,
   options: SandboxOptions,
 ): Sandbox {
-  const volumes = new Map<string, Volume>((pod.spec.volumes ?? []).map((volume) => [volume.name, volume]));
+  const volumes = volumeFacts(pod, rewrite, options.podUid);
   const hintBySource = new Map([...hints.values()].map((hint) => [hint.source, hint]));
 
   const pause: SandboxContainer = {
@@ -126,12 +164,10 @@ export function buildSandbox(
         : rootMedium(options.overlay);
     const mounts = (container.volumeMounts ?? []).map((volumeMount, index) =>
       buildMount(
-        pod,
-        rewrite,
         container,
         volumeMount,
         index,
-        volumes.get(volumeMount.name),
+        volumes.get(volumeMount.name) ?? UNKNOWN_VOLUME,
         hintBySource,
         options,
       ),
@@ -155,26 +191,21 @@ export function buildSandbox(
 }
 
 function buildMount(
-  pod: PodInput,
-  rewrite: SandboxRewrite,
   container: Container,
-  volumeMount: NonNullable<Container['volumeMounts']>[number],
+  volumeMount: VolumeMount,
   index: number,
-  volume: Volume | undefined,
+  facts: VolumeFacts,
   hintBySource: Map<string, MountHint>,
   options: SandboxOptions,
 ): SandboxMount {
   const inferred: InferenceId[] = [];
   const subPath = Boolean(volumeMount.subPath || volumeMount.subPathExpr);
-  const location = volume ? locateVolume(volume, options.podUid) : undefined;
   const source = subPath
     ? subPathSource(options.podUid, volumeMount.name, container.name, index)
-    : (location?.mountSource ?? '');
-  const isVolumeDir = !subPath && Boolean(location?.dir);
-  const ociType = containerMountType(pod, rewrite, volumeMount, volume, isVolumeDir);
+    : (facts.location?.mountSource ?? '');
+  // Only a mount of the volume directory itself (no subPath) matches a hint.
+  const ociType = subPath ? 'bind' : facts.volumeDirType;
   const readOnly = volumeMount.readOnly === true;
-  const mountOptions = [propagationOption(volumeMount.mountPropagation)];
-  mountOptions.push(readOnly ? 'ro' : 'rw');
   const hint = hintBySource.get(source);
   const base = {
     volume: volumeMount.name,
@@ -182,7 +213,7 @@ function buildMount(
     source,
     subPath,
     readOnly,
-    options: mountOptions,
+    options: [propagationOption(volumeMount.mountPropagation), readOnly ? 'ro' : 'rw'],
     ociType,
     key: resourceKey(container.name, volumeMount.mountPath),
     inferred,
@@ -193,9 +224,7 @@ function buildMount(
     const kind: MountKind = hint && shouldShareMount(hint) ? 'shared-memory-tmpfs' : 'tmpfs';
     return { ...base, kind, medium: '', filestore: false };
   }
-  if (ociType !== 'bind') {
-    return { ...base, kind: 'unknown-type', medium: '', filestore: false };
-  }
+  if (ociType !== 'bind') return { ...base, kind: 'unknown-type', medium: '', filestore: false };
 
   // initGoferConfs for a submount.
   let medium = readOnly ? '' : subMountMedium(options.overlay);
@@ -203,8 +232,7 @@ function buildMount(
     // Even read-only: the shared mount must be created right for later writers.
     medium = 'self';
   }
-  const hostPathType = volume?.hostPath?.type;
-  if (medium === 'self' && hostPathType && NON_DIRECTORY_HOSTPATH.has(hostPathType)) {
+  if (medium === 'self' && facts.notDirectory) {
     inferred.push('hostpath-file');
     medium = 'memory'; // "self filestore is only supported for directory mounts ..., falling back to memory"
   }
@@ -212,13 +240,16 @@ function buildMount(
   return { ...base, kind, medium, filestore: hasFilestore(medium) };
 }
 
-/** Two mounts of one volume at destinations of equal length: their order is not certain. */
+/** Two mounts of one source at destinations of equal length: their order is not certain. */
 function markEqualLengthTies(mounts: SandboxMount[]) {
-  for (const a of mounts) {
-    for (const b of mounts) {
-      if (a !== b && a.source === b.source && a.destination.length === b.destination.length) {
-        if (!a.inferred.includes('equal-length-order')) a.inferred.push('equal-length-order');
-      }
-    }
+  const groups = new Map<string, SandboxMount[]>();
+  for (const mount of mounts) {
+    const key = `${mount.destination.length}\u0000${mount.source}`;
+    const group = groups.get(key);
+    if (group) group.push(mount);
+    else groups.set(key, [mount]);
+  }
+  for (const group of groups.values()) {
+    if (group.length > 1) for (const mount of group) mount.inferred.push('equal-length-order');
   }
 }

@@ -4,7 +4,7 @@
 
 import { goQuote, MOUNT_HINT_PREFIX } from './hints.js';
 import type { InferenceId } from './inferences.js';
-import type { PodInput, Volume, VolumeMount } from './pod.js';
+import type { PodInput, Volume } from './pod.js';
 
 export const KUBELET_PODS_DIR = '/var/lib/kubelet/pods';
 export const FORCE_SHARED_PREFIX = 'dev.gvisor.empty-dir.';
@@ -139,19 +139,19 @@ export function rewriteSandbox(pod: PodInput, podUid: string): SandboxRewrite {
 }
 
 /**
- * The OCI type of one container mount after the shim: a mount of the volume
- * directory itself (no subPath) takes the pod's own hint type, except a
- * force-shared emptyDir, which stays a bind mount.
+ * The OCI type the shim gives a container's mount of a volume directory
+ * itself (a subPath mount never matches): the pod's own hint type, except
+ * for a force-shared emptyDir, which stays a bind mount.
  */
 export function containerMountType(
   pod: PodInput,
   rewrite: SandboxRewrite,
-  mount: VolumeMount,
-  volume: Volume | undefined,
-  isVolumeDir: boolean,
+  volumeName: string,
+  volume: Volume,
+  hasVolumeDir: boolean,
 ): string {
-  const podType = rewrite.podTypes.get(mount.name);
-  if (podType === undefined || !isVolumeDir || !volume) return 'bind';
-  if (volumeKind(volume) === 'emptyDir' && isForceShared(pod.annotations, mount.name)) return 'bind';
+  const podType = rewrite.podTypes.get(volumeName);
+  if (podType === undefined || !hasVolumeDir) return 'bind';
+  if (volumeKind(volume) === 'emptyDir' && isForceShared(pod.annotations, volumeName)) return 'bind';
   return podType;
 }

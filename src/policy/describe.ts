@@ -24,11 +24,23 @@ export interface VolumeMountAt {
   mount: SandboxMount;
 }
 
-/** Every mount of a volume, in start order and runsc's mount order. */
+const mountIndex = new WeakMap<PodAnalysis, Map<string, VolumeMountAt[]>>();
+
+/** Every mount of a volume, in start order and runsc's mount order (indexed once per analysis). */
 export function mountsOfVolume(analysis: PodAnalysis, volume: string): VolumeMountAt[] {
-  return analysis.sandbox.containers.flatMap((container) =>
-    container.mounts.filter((mount) => mount.volume === volume).map((mount) => ({ container, mount })),
-  );
+  let index = mountIndex.get(analysis);
+  if (!index) {
+    index = new Map();
+    for (const container of analysis.sandbox.containers) {
+      for (const mount of container.mounts) {
+        const list = index.get(mount.volume);
+        if (list) list.push({ container, mount });
+        else index.set(mount.volume, [{ container, mount }]);
+      }
+    }
+    mountIndex.set(analysis, index);
+  }
+  return index.get(volume) ?? [];
 }
 
 /** Mounts of the shared disk-backed tmpfs of a hint, by hint name. */

@@ -19,6 +19,9 @@ export interface Evaluation {
   findings: Finding[];
 }
 
+/** Findings list errors first, then by the registry's order. */
+const RULE_ORDER = new Map(RULES.map((rule, index) => [rule.id, index]));
+
 export function isRestore(pod: PodInput, settings: EvaluationSettings): boolean {
   return settings.restoreAnnotations.some((key) => pod.annotations[key] !== undefined);
 }
@@ -40,11 +43,10 @@ export function evaluatePod(
       })
     : undefined;
   const context: RuleContext = { pod, restore, ...(analysis ? { analysis } : {}) };
-  const order = new Map(RULES.map((rule, index) => [rule.id, index]));
   const findings = RULES.flatMap((rule) => rule.check(context)).sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0),
+      (RULE_ORDER.get(a.rule) ?? 0) - (RULE_ORDER.get(b.rule) ?? 0),
   );
   return {
     gvisor: analysis !== undefined,

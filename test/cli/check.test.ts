@@ -14,6 +14,7 @@ function parseContract(stdout: string) {
   const output = JSON.parse(stdout);
   expect(validate.errors ?? []).toEqual([]);
   if (!validate(output)) throw new Error(JSON.stringify(validate.errors));
+  // biome-ignore lint/suspicious/noExplicitAny: the schema has just validated the shape.
   return output as { results: Array<Record<string, any>> };
 }
 

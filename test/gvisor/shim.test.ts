@@ -105,26 +105,15 @@ describe('container mounts', () => {
     volumes: [emptyDir('testvolume'), emptyDir('other')],
   });
   const rewrite = rewriteSandbox(p, 'uid');
-  const volume = (name: string) => p.spec.volumes?.find((v) => v.name === name);
 
-  it("take the pod's own hint type for the volume directory; other mounts stay bind", () => {
-    expect(
-      containerMountType(p, rewrite, { name: 'testvolume', mountPath: '/test' }, volume('testvolume'), true),
-    ).toBe('tmpfs');
-    expect(
-      containerMountType(p, rewrite, { name: 'other', mountPath: '/random' }, volume('other'), true),
-    ).toBe('bind');
+  it("take the pod's own hint type for the volume directory; other volumes stay bind", () => {
+    expect(containerMountType(p, rewrite, 'testvolume', emptyDir('testvolume'), true)).toBe('tmpfs');
+    expect(containerMountType(p, rewrite, 'other', emptyDir('other'), true)).toBe('bind');
   });
 
-  it('stay bind when the mount is a subPath (not the volume directory)', () => {
+  it('stay bind for a volume without a kubelet volume directory (hostPath)', () => {
     expect(
-      containerMountType(
-        p,
-        rewrite,
-        { name: 'testvolume', mountPath: '/t', subPath: 'x' },
-        volume('testvolume'),
-        false,
-      ),
+      containerMountType(p, rewrite, 'testvolume', { name: 'testvolume', hostPath: { path: '/x' } }, false),
     ).toBe('bind');
   });
 
