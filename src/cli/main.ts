@@ -4,6 +4,7 @@ import { ConfigError } from '../policy/config.js';
 import { CHECK_HELP, runCheck } from './check.js';
 import { InputError, UsageError } from './errors.js';
 import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
+import { runServe, SERVE_HELP } from './serve.js';
 import { runSimulate, SIMULATE_HELP } from './simulate.js';
 
 export const MAIN_HELP = `Usage: restore-guard COMMAND [options]
@@ -14,6 +15,7 @@ and says why.
 Commands:
   check PATH...     judge pod and workload manifests offline (exit 1 if something would fail)
   simulate FILE     step-by-step view of one pod: mounts, memory files, each runsc variant
+  serve             run the validating admission webhook over HTTPS
   help [COMMAND]    help for a command
 
 Run 'restore-guard COMMAND --help' for a command's options.`;
@@ -21,6 +23,7 @@ Run 'restore-guard COMMAND --help' for a command's options.`;
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; help: string }> = {
   check: { run: runCheck, help: CHECK_HELP },
   simulate: { run: runSimulate, help: SIMULATE_HELP },
+  serve: { run: runServe, help: SERVE_HELP },
 };
 
 /** Node's parseArgs errors, reworded as usage errors. */

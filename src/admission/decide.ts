@@ -1,0 +1,189 @@
+// AdmissionReview request -> decision. Knows the wire format and the modes;
+// what the findings are is the policy layer's business.
+
+import type { PodInput } from '../gvisor/pod.js';
+import type { Config, EvaluationSettings, Mode } from '../policy/config.js';
+import { type Evaluation, evaluatePod } from '../policy/evaluate.js';
+import type { Finding } from '../policy/finding.js';
+import { type ExtractedPod, extractPods, isJudgedKind, ObjectError } from './objects.js';
+import { allowed, complete, denied, errored, withAuditAnnotations, withWarnings } from './responses.js';
+import type { AdmissionRequest, AdmissionReviewIn, AdmissionReviewOut } from './review.js';
+import { limitWarnings, sanitize, warningFor } from './warnings.js';
+
+export interface WebhookPolicy {
+  settings: EvaluationSettings;
+  modes: Config['modes'];
+  exemptions: Config['exemptions'];
+}
+
+export type Outcome = 'denied' | 'warned' | 'allowed' | 'audited' | 'skipped' | 'bad-request';
+
+export interface Decision {
+  review: AdmissionReviewOut;
+  outcome: Outcome;
+  /** Why, in a few words, for the log. */
+  reason: string;
+  operation: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  dryRun: boolean;
+  mode?: Mode;
+  findings: Finding[];
+  evaluation?: Evaluation;
+}
+
+const JUDGED_SUBRESOURCES = new Set(['', 'ephemeralcontainers']);
+
+/** The `dev.gvisor.*` annotations and the spec: what a change must touch to be judged again. */
+function judgedPart(pod: PodInput): string {
+  const annotations = Object.entries(pod.annotations)
+    .filter(([key]) => key.startsWith('dev.gvisor.'))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([annotations, pod.spec]);
+}
+
+function sameJudgedPart(newPod: ExtractedPod, oldObject: unknown): boolean {
+  try {
+    const [oldPod] = extractPods(oldObject);
+    return oldPod !== undefined && judgedPart(oldPod.pod) === judgedPart(newPod.pod);
+  } catch {
+    return false; // an old object we cannot read: judge the new one
+  }
+}
+
+function withKind(object: unknown, kind: string): unknown {
+  if (typeof object === 'object' && object !== null && !('kind' in object)) return { ...object, kind };
+  return object;
+}
+
+function auditAnnotations(findings: Finding[], evaluation: Evaluation | undefined, outcome: Outcome) {
+  if (findings.length === 0) return {};
+  const annotations: Record<string, string> = {
+    decision: outcome,
+    findings: findings.map((finding) => `${finding.rule}:${finding.severity}`).join(','),
+  };
+  const error = evaluation?.analysis?.startFailures[0]?.text ?? evaluation?.analysis?.simulation.error;
+  if (error) annotations['runsc-error'] = sanitize(error, 1024);
+  return annotations;
+}
+
+function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, errors: Finding[]): string {
+  const where = extracted.namespace ? `${extracted.namespace}/${extracted.name}` : extracted.name;
+  const started = (evaluation.analysis?.startFailures.length ?? 0) > 0;
+  const what = started ? 'would never start' : 'would fail to restore';
+  const runsc = evaluation.release ?? `runsc ${evaluation.runsc}`;
+  return sanitize(
+    `${extracted.kind} ${where} ${what} on its nodes (${runsc}): ${errors.map((finding) => finding.message).join(' ')}`,
+    32 * 1024,
+  );
+}
+
+export function decide(review: AdmissionReviewIn, policy: WebhookPolicy): Decision {
+  const { request, apiVersion } = review;
+  const base = {
+    operation: request.operation,
+    kind: request.kind.kind,
+    namespace: request.namespace ?? null,
+    name: request.name ?? '',
+    dryRun: request.dryRun === true,
+    findings: [] as Finding[],
+  };
+  const finish = (
+    draft: Parameters<typeof complete>[0],
+    outcome: Outcome,
+    reason: string,
+    extra: Partial<Decision> = {},
+  ) => ({
+    ...base,
+    ...extra,
+    review: complete(draft, request.uid, apiVersion),
+    outcome,
+    reason,
+  });
+
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
+    return finish(allowed(), 'skipped', `${request.operation} is never judged`);
+  }
+  const skip = exemption(request, policy);
+  if (skip) return finish(allowed(), 'skipped', skip);
+  if (!isJudgedKind(base.kind) || !JUDGED_SUBRESOURCES.has(request.subResource ?? '')) {
+    const what = request.subResource ? `${base.kind}/${request.subResource}` : base.kind;
+    return finish(allowed(), 'skipped', `${what} is not a kind restore-guard judges`);
+  }
+  if (request.object === null || request.object === undefined) {
+    return finish(
+      errored(400, `request.object is missing for ${request.operation}`),
+      'bad-request',
+      'no object',
+    );
+  }
+
+  let extracted: ExtractedPod | undefined;
+  try {
+    [extracted] = extractPods(withKind(request.object, base.kind), base.namespace);
+  } catch (error) {
+    if (!(error instanceof ObjectError)) throw error;
+    return finish(errored(400, `${base.kind}: ${error.message}`), 'bad-request', error.message);
+  }
+  if (!extracted) return finish(allowed(), 'skipped', 'no pod spec');
+  const named = { name: extracted.name || base.name, namespace: extracted.namespace };
+
+  if (request.operation === 'UPDATE' && sameJudgedPart(extracted, withKind(request.oldObject, base.kind))) {
+    return finish(allowed(), 'skipped', 'pod spec and gVisor annotations unchanged', named);
+  }
+  const runtimeClass = extracted.pod.spec.runtimeClassName;
+  if (!runtimeClass || !policy.settings.runtimeClasses.has(runtimeClass)) {
+    return finish(allowed(), 'skipped', 'not a gVisor pod', named);
+  }
+
+  const evaluation = evaluatePod(extracted.pod, policy.settings);
+  const objectClass = base.kind === 'Pod' ? (evaluation.restore ? 'restorePods' : 'pods') : 'templates';
+  const mode = policy.modes[objectClass];
+  const context = { ...named, mode, evaluation };
+  if (mode === 'off') return finish(allowed(), 'skipped', `mode off for ${objectClass}`, context);
+
+  const findings = evaluation.findings;
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const visible = findings.filter((finding) => finding.severity !== 'info');
+  const warnings = limitWarnings(visible.map((finding) => warningFor(finding)));
+  const withFindings = { ...context, findings };
+
+  if (mode === 'audit') {
+    const outcome: Outcome = 'audited';
+    return finish(
+      withAuditAnnotations(allowed(), auditAnnotations(findings, evaluation, outcome)),
+      outcome,
+      'audit mode',
+      withFindings,
+    );
+  }
+  if (mode === 'enforce' && errors.length > 0) {
+    const outcome: Outcome = 'denied';
+    const draft = withWarnings(denied(denyMessage(extracted, evaluation, errors)), warnings);
+    return finish(
+      withAuditAnnotations(draft, auditAnnotations(findings, evaluation, outcome)),
+      outcome,
+      'error findings',
+      withFindings,
+    );
+  }
+  const outcome: Outcome = warnings.length > 0 ? 'warned' : 'allowed';
+  const draft = withWarnings(allowed(), warnings);
+  return finish(
+    withAuditAnnotations(draft, auditAnnotations(findings, evaluation, outcome)),
+    outcome,
+    `${mode} mode`,
+    withFindings,
+  );
+}
+
+function exemption(request: AdmissionRequest, policy: WebhookPolicy): string | undefined {
+  const { namespaces, users, groups } = policy.exemptions;
+  if (request.namespace && namespaces.includes(request.namespace))
+    return `namespace ${request.namespace} is exempt`;
+  const username = request.userInfo?.username;
+  if (username && users.includes(username)) return `user ${username} is exempt`;
+  const group = request.userInfo?.groups?.find((candidate) => groups.includes(candidate));
+  return group ? `group ${group} is exempt` : undefined;
+}

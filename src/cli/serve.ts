@@ -1,0 +1,111 @@
+// restore-guard serve: the admission webhook.
+
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { resolveSettings } from '../policy/config.js';
+import { loadConfigFile } from '../policy/config-file.js';
+import { startServer } from '../server/server.js';
+import { CertificateError } from '../server/tls.js';
+import { UsageError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
+
+export const SERVE_HELP = `Usage: restore-guard serve [options]
+
+Serves the validating admission webhook over HTTPS: POST /validate
+(AdmissionReview admission.k8s.io/v1, v1beta1 answered in kind), GET /healthz,
+GET /readyz and GET /metrics (Prometheus).
+
+Options:
+  --port N                 port to listen on (env PORT; default 8443).
+  --host ADDR              address to listen on (default 0.0.0.0 with --tls-cert/--tls-key,
+                           127.0.0.1 with a generated certificate).
+  --tls-cert FILE          serving certificate (PEM). Reloaded when the file changes (watched,
+  --tls-key FILE           and polled every 10 s for Secret symlink swaps), without a restart.
+                           Without both, a self-signed certificate for localhost is generated.
+  --config FILE            configuration: RuntimeClasses, restore annotations, modes, exemptions
+                           (see docs/configuration.md).
+  --log-level LEVEL        fatal, error, warn, info (default), debug or trace.
+  --shutdown-delay SECONDS on SIGTERM/SIGINT, how long /readyz fails while requests are still
+                           answered, before the server stops accepting (default 5).
+  -h, --help               this help.
+
+Logs are JSON lines, one per admission decision, with the request uid.`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  config: { type: 'string' },
+  'log-level': { type: 'string', default: 'info' },
+  'shutdown-delay': { type: 'string', default: '5' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not "${value}"`);
+  return port;
+}
+
+export async function runServe(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout.write(`${SERVE_HELP}\n`);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  if (!LEVELS.includes(values['log-level']))
+    throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
+  const delay = Number(values['shutdown-delay']);
+  if (!Number.isFinite(delay) || delay < 0)
+    throw new UsageError('--shutdown-delay must be a number of seconds');
+  const port = parsePort(values.port ?? io.env.PORT ?? '8443');
+
+  const config = await loadConfigFile(values.config);
+  const logger = pino({ level: values['log-level'], base: { service: 'restore-guard' } }, io.stderr);
+  const withFiles = values['tls-cert'] !== undefined;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      port,
+      host: values.host ?? (withFiles ? '0.0.0.0' : '127.0.0.1'),
+      ...(values['tls-cert'] ? { tlsCertFile: values['tls-cert'] } : {}),
+      ...(values['tls-key'] ? { tlsKeyFile: values['tls-key'] } : {}),
+      policy: { settings: resolveSettings(config), modes: config.modes, exemptions: config.exemptions },
+      logger,
+      shutdownDelayMs: delay * 1000,
+    });
+  } catch (error) {
+    if (error instanceof CertificateError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      logger.fatal((error as Error).message);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      server.shutdown(signal).then(
+        () => resolve(EXIT_OK),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

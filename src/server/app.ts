@@ -1,0 +1,166 @@
+// The HTTPS application: /validate, /healthz, /readyz, /metrics. Built by a
+// factory so tests and `serve` run the very same app; listening, signals and
+// certificate files are the caller's business.
+
+import Fastify, { type FastifyError, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { type Decision, decide, type WebhookPolicy } from '../admission/decide.js';
+import { complete, errored } from '../admission/responses.js';
+import { MalformedRequest, NotAReview, parseReview, uidOf } from '../admission/review.js';
+import type { Metrics } from './metrics.js';
+import type { KeyPair } from './tls.js';
+
+/** controller-runtime's limit; the Pod Security webhook takes 3 MiB. Larger bodies get 413. */
+export const BODY_LIMIT = 7 * 1024 * 1024;
+
+export interface ServerState {
+  /** Configuration loaded and the server listening (later also: caches synced). */
+  ready: boolean;
+  /** Shutdown has begun: /readyz fails at once. */
+  shuttingDown: boolean;
+}
+
+export interface AppOptions {
+  tls: KeyPair;
+  logger: Logger;
+  metrics: Metrics;
+  policy: WebhookPolicy;
+  state: ServerState;
+  /** Node's request and header timeouts, against slow clients. */
+  requestTimeoutMs?: number;
+}
+
+/** `?timeout=10s` as the apiserver sends it; undefined when absent or unreadable. */
+export function parseTimeout(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return amount * (unit === 'ms' ? 1 : unit === 'm' ? 60_000 : 1000);
+}
+
+function record(
+  metrics: Metrics,
+  decision: Pick<Decision, 'operation' | 'kind' | 'outcome' | 'dryRun' | 'findings'>,
+  seconds: number,
+) {
+  metrics.requests.inc({
+    operation: decision.operation,
+    kind: decision.kind,
+    decision: decision.outcome,
+    dry_run: String(decision.dryRun),
+  });
+  metrics.duration.observe({ operation: decision.operation, decision: decision.outcome }, seconds);
+  for (const finding of decision.findings)
+    metrics.findings.inc({ rule: finding.rule, severity: finding.severity });
+}
+
+export function buildApp(options: AppOptions) {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One log line per decision, written by the handler; none per request from Fastify.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    https: { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' },
+    requestTimeout,
+    connectionTimeout: requestTimeout,
+    keepAliveTimeout: 30_000,
+    return503OnClosing: true,
+  });
+  app.server.headersTimeout = Math.min(10_000, requestTimeout);
+  // AdmissionReviews are JSON; any other content type is 415, not a string to misread.
+  app.removeContentTypeParser('text/plain');
+
+  // Errors before the handler (bad JSON, too large, wrong content type): a short JSON error.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'internal error');
+    else request.log.info({ status, code: error.code }, `rejected request: ${error.message}`);
+    void reply.code(status).send({ error: status === 500 ? 'internal error' : error.message });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, shuttingDown } = options.state;
+    if (ready && !shuttingDown) return { status: 'ready' };
+    return reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await options.metrics.registry.metrics();
+    return reply.type(options.metrics.registry.contentType).send(text);
+  });
+
+  app.post('/validate', async (request, reply) => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const timeoutMs = parseTimeout((request.query as Record<string, unknown>).timeout);
+    options.metrics.inFlight.inc();
+    try {
+      let decision: Decision;
+      try {
+        decision = decide(parseReview(request.body), options.policy);
+      } catch (error) {
+        if (error instanceof NotAReview) {
+          request.log.info(`rejected a body that is not an AdmissionReview: ${error.message}`);
+          options.metrics.requests.inc({
+            operation: 'unknown',
+            kind: 'unknown',
+            decision: 'bad-request',
+            dry_run: 'false',
+          });
+          return reply.code(400).send({ error: `not an AdmissionReview: ${error.message}` });
+        }
+        // Answer every review that has a uid, so failurePolicy decides rather than a broken reply.
+        const uid = error instanceof MalformedRequest ? error.uid : uidOf(request.body);
+        if (uid === undefined) throw error;
+        const apiVersion = error instanceof MalformedRequest ? error.apiVersion : 'admission.k8s.io/v1';
+        const code = error instanceof MalformedRequest ? 400 : 500;
+        const message =
+          code === 400
+            ? `malformed AdmissionReview: ${(error as Error).message}`
+            : 'restore-guard internal error';
+        request.log[code === 400 ? 'info' : 'error']({ uid, err: error }, message);
+        options.metrics.requests.inc({
+          operation: 'unknown',
+          kind: 'unknown',
+          decision: code === 400 ? 'bad-request' : 'error',
+          dry_run: 'false',
+        });
+        return complete(errored(code, message), uid, apiVersion);
+      }
+      const elapsed = seconds();
+      record(options.metrics, decision, elapsed);
+      const log = request.log.child({ uid: decision.review.response.uid });
+      log.info(
+        {
+          operation: decision.operation,
+          kind: decision.kind,
+          namespace: decision.namespace,
+          name: decision.name,
+          decision: decision.outcome,
+          reason: decision.reason,
+          mode: decision.mode,
+          rules: [...new Set(decision.findings.map((finding) => finding.rule))],
+          dryRun: decision.dryRun,
+          durationMs: Math.round(elapsed * 1e6) / 1e3,
+        },
+        'admission decision',
+      );
+      if (timeoutMs !== undefined && elapsed * 1000 > timeoutMs) {
+        // The apiserver has given up on this request; an answer now would only mislead.
+        log.warn({ timeoutMs }, 'decision came after the apiserver timeout; not answering');
+        request.raw.destroy();
+        return reply.hijack();
+      }
+      return decision.review;
+    } finally {
+      options.metrics.inFlight.dec();
+    }
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof buildApp>;

@@ -1,0 +1,99 @@
+// Runs the app: TLS from files (reloaded on change) or generated for
+// localhost, listen, and an orderly shutdown.
+
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { WebhookPolicy } from '../admission/decide.js';
+import { type App, buildApp, type ServerState } from './app.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { CertificateReloader, generateLocalhostCertificate, loadKeyPair } from './tls.js';
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  policy: WebhookPolicy;
+  logger: Logger;
+  /** How long /readyz fails while the server still answers, before it stops accepting. */
+  shutdownDelayMs: number;
+  tlsPollIntervalMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  app: App;
+  port: number;
+  /** The certificate being served first (PEM), e.g. to trust a generated one. */
+  certificate: string;
+  state: ServerState;
+  metrics: Metrics;
+  /** Fails /readyz at once, keeps answering for the shutdown delay, then drains and closes. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { logger } = options;
+  const fromFiles = options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined;
+  const tls = fromFiles
+    ? await loadKeyPair(options.tlsCertFile as string, options.tlsKeyFile as string)
+    : await generateLocalhostCertificate();
+  if (!fromFiles) {
+    logger.warn(
+      'no --tls-cert/--tls-key given: serving a generated self-signed certificate for localhost, 127.0.0.1 and ::1',
+    );
+  }
+
+  const metrics = createMetrics();
+  const state: ServerState = { ready: false, shuttingDown: false };
+  const app = buildApp({
+    tls,
+    logger,
+    metrics,
+    policy: options.policy,
+    state,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
+
+  const reloader = fromFiles
+    ? new CertificateReloader(
+        {
+          certFile: options.tlsCertFile as string,
+          keyFile: options.tlsKeyFile as string,
+          pollIntervalMs: options.tlsPollIntervalMs ?? 10_000,
+          // setSecureContext throws on a mismatched pair; the reloader keeps the old one then.
+          apply: (pair) =>
+            app.server.setSecureContext({ key: pair.key, cert: pair.cert, minVersion: 'TLSv1.2' }),
+          onReload: (result) => metrics.tlsReloads.inc({ result }),
+          log: logger,
+        },
+        tls,
+      )
+    : undefined;
+
+  await app.listen({ port: options.port, host: options.host });
+  reloader?.start();
+  state.ready = true;
+  const port = (app.server.address() as AddressInfo).port;
+  logger.info(
+    { port, host: options.host, tls: fromFiles ? 'files' : 'generated' },
+    `restore-guard serving on https://${options.host}:${port}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    closing ??= (async () => {
+      state.shuttingDown = true;
+      logger.info(
+        { reason, delayMs: options.shutdownDelayMs },
+        'shutting down: /readyz now fails; still answering until the delay ends',
+      );
+      await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      reloader?.stop();
+      await app.close(); // stops accepting, waits for requests in flight
+      logger.info('shut down cleanly');
+    })();
+    return closing;
+  };
+  return { app, port, certificate: tls.cert, state, metrics, shutdown };
+}
