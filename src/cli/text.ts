@@ -44,6 +44,24 @@ export function keyTable(
   return lines;
 }
 
+const WIDTH = 110;
+
+/** Word-wraps text to lines of at most `width` characters (longer words stay whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function renderResult(result: CheckResult, style: Style): string {
   const where = result.namespace ? `${result.namespace}/` : '';
   const runsc = result.release ? `${result.release} (${result.runsc})` : result.runsc;
@@ -52,9 +70,11 @@ export function renderResult(result: CheckResult, style: Style): string {
     `  ${VERDICTS[result.verdict](style)}${result.verdict === 'not-gvisor' ? '' : `  runsc ${runsc}${result.restore ? ', restore pod' : ''}`}`,
   ];
   for (const finding of result.findings) {
-    lines.push(
-      `  ${severityLabel(finding, style)} ${finding.message}${finding.inferred ? style.dim(' (inferred)') : ''}`,
-    );
+    // The message without its trailing "Fix: ...", which gets lines of its own.
+    const detail = finding.message.slice(0, finding.message.length - ` Fix: ${finding.fix}`.length);
+    const [first = '', ...rest] = wrap(`${detail}${finding.inferred ? ' (inferred)' : ''}`, WIDTH - 10);
+    lines.push(`  ${severityLabel(finding, style)} ${first}`, ...rest.map((line) => `          ${line}`));
+    lines.push(...wrap(`Fix: ${finding.fix}`, WIDTH - 10).map((line) => `          ${style.bold(line)}`));
   }
   const simulation = result.simulation;
   if (simulation?.stage === 'restore') {

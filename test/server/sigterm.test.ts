@@ -1,0 +1,88 @@
+// `restore-guard serve` as a process: SIGTERM with requests in flight.
+import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
+import { describe, expect, it } from '@jest/globals';
+import { CLI } from '../cli/run.js';
+import { REPO_ROOT, SEED_RESTORE } from '../helpers.js';
+import { makeCa, makeServing, SecretDir } from './certs.js';
+import { loadObject, review, send } from './harness.js';
+
+const DELAY_S = 1;
+
+describe('SIGTERM', () => {
+  it('fails /readyz at once, answers through the delay, finishes requests in flight and exits 0', async () => {
+    const ca = await makeCa();
+    const secret = new SecretDir(await makeServing(ca));
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--tls-cert',
+        secret.certFile,
+        '--tls-key',
+        secret.keyFile,
+        '--shutdown-delay',
+        String(DELAY_S),
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let logs = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stderr.on('data', (chunk) => {
+        logs += chunk;
+        const match = /restore-guard serving on https:\/\/127\.0\.0\.1:(\d+)/.exec(logs);
+        if (match) resolve(Number(match[1]));
+      });
+      child.on('exit', () => reject(new Error(`serve exited early:\n${logs}`)));
+    });
+
+    const body = Buffer.from(JSON.stringify(review(loadObject(SEED_RESTORE))));
+    // A request in flight: headers and half the body sent before SIGTERM.
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          servername: 'localhost',
+          port,
+          method: 'POST',
+          path: '/validate',
+          ca: ca.cert,
+          agent: false,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.subarray(0, body.length / 2));
+      setTimeout(() => req.end(body.subarray(body.length / 2)), DELAY_S * 1000 + 500);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await send(port, ca.cert, { method: 'GET', path: '/readyz' })).status).toBe(503);
+    const during = await send(port, ca.cert, { body: body.toString() });
+    expect(during.status).toBe(200);
+    expect(during.json.response.allowed).toBe(false);
+
+    const finished = await inFlight;
+    expect(finished.status).toBe(200);
+    expect(JSON.parse(finished.text).response.status.code).toBe(403);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(DELAY_S * 1000 + 4000);
+    expect(logs).toContain('shut down cleanly');
+  }, 20_000);
+});
