@@ -152,8 +152,9 @@ export function buildApp(options: AppOptions) {
       if (timeoutMs !== undefined && elapsed * 1000 > timeoutMs) {
         // The apiserver has given up on this request; an answer now would only mislead.
         log.warn({ timeoutMs }, 'decision came after the apiserver timeout; not answering');
-        request.raw.destroy();
-        return reply.hijack();
+        reply.hijack();
+        request.raw.socket.destroy();
+        return reply;
       }
       return decision.review;
     } finally {

@@ -289,3 +289,33 @@ describe('help and configuration', () => {
     expect(result?.findings.map((f: { rule: string }) => f.rule)).toEqual(['restore-spec-drift']);
   });
 });
+
+describe('serve usage', () => {
+  it.each([
+    [['serve', '--tls-cert', 'x.pem'], 'restore-guard serve: --tls-cert and --tls-key go together'],
+    [['serve', '--port', 'http'], 'restore-guard serve: --port must be a port number, not "http"'],
+    [
+      ['serve', '--log-level', 'loud'],
+      'restore-guard serve: --log-level must be one of fatal, error, warn, info, debug, trace',
+    ],
+  ])('%j exits 2', async (args, message) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(message);
+  });
+
+  it('refuses TLS files that are not a key pair, naming them', async () => {
+    const dir = tempFiles({ 'tls.crt': 'not a certificate', 'tls.key': 'not a key' });
+    const { code, stderr } = await runCli([
+      'serve',
+      '--port',
+      '0',
+      '--tls-cert',
+      join(dir, 'tls.crt'),
+      '--tls-key',
+      join(dir, 'tls.key'),
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${dir}/tls.crt and ${dir}/tls.key are not a usable key pair`);
+  });
+});

@@ -368,3 +368,14 @@ describe('internal errors', () => {
     }
   });
 });
+
+describe('the apiserver timeout', () => {
+  it('does not answer a decision that comes after ?timeout (the apiserver has given up)', async () => {
+    const sent = review(seed);
+    await expect(post(sent, { path: '/validate?timeout=0s' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(server.logs.find((line) => line.uid === sent.request.uid && line.level === 40)).toMatchObject({
+      msg: 'decision came after the apiserver timeout; not answering',
+      timeoutMs: 0,
+    });
+  });
+});
