@@ -1,6 +1,7 @@
 // Command dispatch and the one place that turns errors into exit codes.
 
 import { ConfigError } from '../policy/config.js';
+import { AUDIT_HELP, runAuditCommand } from './audit.js';
 import { CHECK_HELP, runCheck } from './check.js';
 import { InputError, UsageError } from './errors.js';
 import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
@@ -16,6 +17,7 @@ Commands:
   check PATH...     judge pod and workload manifests offline (exit 1 if something would fail)
   simulate FILE     step-by-step view of one pod: mounts, memory files, each runsc variant
   serve             run the validating admission webhook over HTTPS
+  audit             judge every pod and workload already in the cluster
   help [COMMAND]    help for a command
 
 Run 'restore-guard COMMAND --help' for a command's options.`;
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   check: { run: runCheck, help: CHECK_HELP },
   simulate: { run: runSimulate, help: SIMULATE_HELP },
   serve: { run: runServe, help: SERVE_HELP },
+  audit: { run: runAuditCommand, help: AUDIT_HELP },
 };
 
 /** Node's parseArgs errors, reworded as usage errors. */

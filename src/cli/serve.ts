@@ -2,6 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { ClusterCaches } from '../cluster/caches.js';
+import { ClusterAccessError, loadKubeConfig } from '../cluster/kubeconfig.js';
 import { resolveSettings } from '../policy/config.js';
 import { loadConfigFile } from '../policy/config-file.js';
 import { startServer } from '../server/server.js';
@@ -24,6 +26,13 @@ Options:
                            Without both, a self-signed certificate for localhost is generated.
   --config FILE            configuration: RuntimeClasses, restore annotations, modes, exemptions
                            (see docs/configuration.md).
+  --cluster                follow the cluster: a pod is a gVisor pod when its RuntimeClass's handler
+                           is a runsc handler (cluster.runscHandlers), each RuntimeClass's runsc
+                           release comes from its annotation restore-guard.dev/runsc, and namespace
+                           labels restore-guard.dev/mode (or /restore-pods, /pods, /templates) set
+                           modes. /readyz waits for the caches. Also: cluster.enabled in --config.
+  --kubeconfig FILE        with --cluster: kubeconfig (default: the pod's service account, KUBECONFIG,
+  --context NAME           ~/.kube/config) and context.
   --log-level LEVEL        fatal, error, warn, info (default), debug or trace.
   --shutdown-delay SECONDS on SIGTERM/SIGINT, how long /readyz fails while requests are still
                            answered, before the server stops accepting (default 5).
@@ -37,6 +46,9 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   config: { type: 'string' },
+  cluster: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
   'shutdown-delay': { type: 'string', default: '5' },
   help: { type: 'boolean', short: 'h' },
@@ -76,6 +88,25 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const config = await loadConfigFile(values.config);
   const logger = pino({ level: values['log-level'], base: { service: 'restore-guard' } }, io.stderr);
   const withFiles = values['tls-cert'] !== undefined;
+  const staticPolicy = {
+    settings: resolveSettings(config),
+    modes: config.modes,
+    exemptions: config.exemptions,
+  };
+  let caches: ClusterCaches | undefined;
+  if (values.cluster || config.cluster.enabled) {
+    try {
+      caches = new ClusterCaches(
+        loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context }),
+        config,
+        logger,
+      );
+    } catch (error) {
+      if (!(error instanceof ClusterAccessError)) throw error;
+      logger.fatal(error.message);
+      return EXIT_USAGE;
+    }
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -83,7 +114,13 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
       host: values.host ?? (withFiles ? '0.0.0.0' : '127.0.0.1'),
       ...(values['tls-cert'] ? { tlsCertFile: values['tls-cert'] } : {}),
       ...(values['tls-key'] ? { tlsKeyFile: values['tls-key'] } : {}),
-      policy: { settings: resolveSettings(config), modes: config.modes, exemptions: config.exemptions },
+      ...(caches
+        ? {
+            policy: (namespace: string | null) => (caches as ClusterCaches).policyFor(namespace),
+            dependenciesReady: () => (caches as ClusterCaches).synced,
+            onClose: () => (caches as ClusterCaches).stop(),
+          }
+        : { policy: staticPolicy }),
       logger,
       shutdownDelayMs: delay * 1000,
     });
@@ -94,6 +131,9 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     }
     throw error;
   }
+
+  // The caches fill in the background: /healthz answers at once, /readyz once they have synced.
+  void caches?.start();
 
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

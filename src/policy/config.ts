@@ -46,6 +46,14 @@ export const configSchema = z.strictObject({
       templates: mode.default('warn'),
     })
     .default({ restorePods: 'enforce', pods: 'warn', templates: 'warn' }),
+  /** With cluster access (serve --cluster, audit): which RuntimeClass handlers are gVisor. */
+  cluster: z
+    .strictObject({
+      /** serve: follow the cluster's RuntimeClasses and namespace labels (also --cluster). */
+      enabled: z.boolean().default(false),
+      runscHandlers: stringList.min(1).default(['runsc']),
+    })
+    .default({ enabled: false, runscHandlers: ['runsc'] }),
   /** Objects the webhook lets through untouched. */
   exemptions: z
     .strictObject({

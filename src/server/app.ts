@@ -24,8 +24,11 @@ export interface AppOptions {
   tls: KeyPair;
   logger: Logger;
   metrics: Metrics;
-  policy: WebhookPolicy;
+  /** The policy for a request's namespace: static, or from the cluster caches. */
+  policy: (namespace: string | null) => WebhookPolicy;
   state: ServerState;
+  /** Whatever else must be ready before /readyz says so (the cluster caches). */
+  dependenciesReady?: () => boolean;
   /** Node's request and header timeouts, against slow clients. */
   requestTimeoutMs?: number;
 }
@@ -85,8 +88,10 @@ export function buildApp(options: AppOptions) {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const { ready, shuttingDown } = options.state;
-    if (ready && !shuttingDown) return { status: 'ready' };
-    return reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' });
+    const dependencies = options.dependenciesReady?.() ?? true;
+    if (ready && !shuttingDown && dependencies) return { status: 'ready' };
+    const status = shuttingDown ? 'shutting down' : ready ? 'cluster caches not synced' : 'not ready';
+    return reply.code(503).send({ status });
   });
   app.get('/metrics', async (_request, reply) => {
     const text = await options.metrics.registry.metrics();
@@ -101,7 +106,8 @@ export function buildApp(options: AppOptions) {
     try {
       let decision: Decision;
       try {
-        decision = decide(parseReview(request.body), options.policy);
+        const review = parseReview(request.body);
+        decision = decide(review, options.policy(review.request.namespace ?? null));
       } catch (error) {
         if (error instanceof NotAReview) {
           request.log.info(`rejected a body that is not an AdmissionReview: ${error.message}`);

@@ -13,7 +13,11 @@ export interface ServerOptions {
   host: string;
   tlsCertFile?: string;
   tlsKeyFile?: string;
-  policy: WebhookPolicy;
+  /** A fixed policy, or one per namespace (from the cluster caches). */
+  policy: WebhookPolicy | ((namespace: string | null) => WebhookPolicy);
+  dependenciesReady?: () => boolean;
+  /** Called once the server has stopped accepting, e.g. to stop the caches. */
+  onClose?: () => Promise<void>;
   logger: Logger;
   /** How long /readyz fails while the server still answers, before it stops accepting. */
   shutdownDelayMs: number;
@@ -50,8 +54,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tls,
     logger,
     metrics,
-    policy: options.policy,
+    policy: typeof options.policy === 'function' ? options.policy : () => options.policy as WebhookPolicy,
     state,
+    ...(options.dependenciesReady ? { dependenciesReady: options.dependenciesReady } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
 
@@ -91,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       reloader?.stop();
       await app.close(); // stops accepting, waits for requests in flight
+      await options.onClose?.();
       logger.info('shut down cleanly');
     })();
     return closing;
