@@ -43,7 +43,9 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
 
 /** One line saying why a call to the API failed: unauthorized, forbidden, unreachable, or what the server said. */
 export function describeApiError(error: unknown, server: string): string {
-  const code = (error as { code?: unknown }).code;
+  // Typed calls put the HTTP status in `code`, watches in `statusCode`; network errors have a string `code`.
+  const numeric = [(error as { code?: unknown }).code, (error as { statusCode?: unknown }).statusCode];
+  const code = numeric.find((value) => typeof value === 'number');
   const body = (error as { body?: unknown }).body;
   let message: string | undefined;
   if (typeof body === 'string') {
@@ -66,5 +68,5 @@ export function describeApiError(error: unknown, server: string): string {
 }
 
 export function isExpired(error: unknown): boolean {
-  return (error as { code?: unknown }).code === 410;
+  return (error as { code?: unknown }).code === 410 || (error as { statusCode?: unknown }).statusCode === 410;
 }
