@@ -59,6 +59,8 @@ export function send(
     minVersion?: string;
     maxVersion?: string;
     alpn?: string[];
+    /** Skip certificate verification (only for a server whose certificate the test cannot know). */
+    insecure?: boolean;
   } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
@@ -70,6 +72,7 @@ export function send(
         method: options.method ?? 'POST',
         path: options.path ?? '/validate?timeout=10s',
         ca,
+        ...(options.insecure ? { rejectUnauthorized: false } : {}),
         agent: false,
         headers: { 'content-type': 'application/json', ...options.headers },
         ...(options.minVersion ? { minVersion: options.minVersion as never } : {}),
