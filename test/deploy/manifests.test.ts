@@ -162,6 +162,7 @@ describe('the ValidatingWebhookConfiguration', () => {
       expect(webhook.matchConditions).toHaveLength(1);
       expect(webhook.matchConditions[0].expression).toContain("startsWith('dev.gvisor.')");
       expect(webhook.matchConditions[0].expression).toContain('runtimeClassName');
+      expect(webhook.matchConditions[0].expression).not.toContain('\n'); // one line of CEL, however it is folded
       for (const rule of webhook.rules) expect(rule.operations).toEqual(['CREATE', 'UPDATE']);
     },
   );
