@@ -29,8 +29,13 @@ export interface AppOptions {
   state: ServerState;
   /** Whatever else must be ready before /readyz says so (the cluster caches). */
   dependenciesReady?: () => boolean;
-  /** Node's request and header timeouts, against slow clients. */
+  /**
+   * Against slow and hostile clients: a request (headers and body) must arrive
+   * within this (default 30 s), its headers within the lesser of this and 10 s,
+   * and a TLS handshake within handshakeTimeoutMs (default 10 s).
+   */
   requestTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
 }
 
 /** `?timeout=10s` as the apiserver sends it; undefined when absent or unreadable. */
@@ -61,18 +66,33 @@ function record(
 
 export function buildApp(options: AppOptions) {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(10_000, requestTimeout);
   const app = Fastify({
     loggerInstance: options.logger,
     // One log line per decision, written by the handler; none per request from Fastify.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    https: { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' },
+    https: {
+      key: options.tls.key,
+      cert: options.tls.cert,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+      headersTimeout,
+      // Node looks for expired requests this often (default 30 s, which would let a slow client linger).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    } as import('node:https').ServerOptions,
     requestTimeout,
     connectionTimeout: requestTimeout,
     keepAliveTimeout: 30_000,
-    return503OnClosing: true,
+    // While draining, a request that reached us is answered, never refused with 503
+    // (the apiserver would count a 503 as a webhook failure and apply failurePolicy).
+    return503OnClosing: false,
   });
-  app.server.headersTimeout = Math.min(10_000, requestTimeout);
+  // Once shutdown begins, every response closes its connection, so clients reconnect to another replica.
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.state.shuttingDown) void reply.header('connection', 'close');
+  });
+
   // AdmissionReviews are JSON; any other content type is 415, not a string to misread.
   app.removeContentTypeParser('text/plain');
 

@@ -1,12 +1,15 @@
 // Runs the app: TLS from files (reloaded on change) or generated for
 // localhost, listen, and an orderly shutdown.
 
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server } from 'node:net';
 import type { Logger } from 'pino';
 import type { WebhookPolicy } from '../admission/decide.js';
 import { type App, buildApp, type ServerState } from './app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CertificateReloader, generateLocalhostCertificate, loadKeyPair } from './tls.js';
+
+/** After the listener closes, how long a just-accepted connection has to send its request. */
+const DRAIN_MS = 1000;
 
 export interface ServerOptions {
   port: number;
@@ -23,6 +26,7 @@ export interface ServerOptions {
   shutdownDelayMs: number;
   tlsPollIntervalMs?: number;
   requestTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -58,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     state,
     ...(options.dependenciesReady ? { dependenciesReady: options.dependenciesReady } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
   });
 
   const reloader = fromFiles
@@ -94,8 +99,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         'shutting down: /readyz now fails; still answering until the delay ends',
       );
       await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      // Stop accepting, but let connections accepted a moment ago deliver their
+      // request: Node's own close would drop them as idle right away.
+      Server.prototype.close.call(app.server);
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
       reloader?.stop();
-      await app.close(); // stops accepting, waits for requests in flight
+      await app.close(); // closes idle connections, waits for requests in flight
       await options.onClose?.();
       logger.info('shut down cleanly');
     })();

@@ -10,7 +10,7 @@ import { loadObject, review, send } from './harness.js';
 const DELAY_S = 1;
 
 describe('SIGTERM', () => {
-  it('fails /readyz at once, answers through the delay, finishes requests in flight and exits 0', async () => {
+  it('under load: fails /readyz at once, answers through the delay, finishes requests in flight and exits 0', async () => {
     const ca = await makeCa();
     const secret = new SecretDir(await makeServing(ca));
     const child = spawn(
@@ -70,6 +70,25 @@ describe('SIGTERM', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
 
+    // Steady load through the whole shutdown: every request the server accepted
+    // must be answered; the only failure allowed is a refused connection, after it closed.
+    let stop = false;
+    const outcomes: string[] = [];
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!stop) {
+          try {
+            const { status } = await send(port, ca.cert, { body: body.toString() });
+            outcomes.push(String(status));
+          } catch (error) {
+            outcomes.push((error as NodeJS.ErrnoException).code ?? String(error));
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -82,6 +101,10 @@ describe('SIGTERM', () => {
     expect(finished.status).toBe(200);
     expect(JSON.parse(finished.text).response.status.code).toBe(403);
     expect(await exited).toBe(0);
+    stop = true;
+    await load;
+    expect(outcomes.filter((outcome) => outcome === '200').length).toBeGreaterThan(20);
+    expect(outcomes.filter((outcome) => outcome !== '200' && outcome !== 'ECONNREFUSED')).toEqual([]);
     expect(Date.now() - signalledAt).toBeLessThan(DELAY_S * 1000 + 4000);
     expect(logs).toContain('shut down cleanly');
   }, 20_000);
