@@ -2,6 +2,7 @@
 // what the findings are is the policy layer's business.
 
 import type { PodInput } from '../gvisor/pod.js';
+import type { EvaluationCache } from '../policy/cache.js';
 import type { Config, EvaluationSettings, Mode } from '../policy/config.js';
 import { type Evaluation, evaluatePod } from '../policy/evaluate.js';
 import type { Finding } from '../policy/finding.js';
@@ -79,7 +80,7 @@ function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, errors: Fi
   );
 }
 
-export function decide(review: AdmissionReviewIn, policy: WebhookPolicy): Decision {
+export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?: EvaluationCache): Decision {
   const { request, apiVersion } = review;
   const base = {
     operation: request.operation,
@@ -137,7 +138,9 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy): Decisi
     return finish(allowed(), 'skipped', 'not a gVisor pod', named);
   }
 
-  const evaluation = evaluatePod(extracted.pod, policy.settings);
+  const evaluation = cache
+    ? cache.evaluate(extracted.pod, policy.settings)
+    : evaluatePod(extracted.pod, policy.settings);
   const objectClass = base.kind === 'Pod' ? (evaluation.restore ? 'restorePods' : 'pods') : 'templates';
   const mode = policy.modes[objectClass];
   const context = { ...named, mode, evaluation };

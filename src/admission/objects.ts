@@ -109,11 +109,21 @@ export function isJudgedKind(kind: unknown): kind is string {
   return typeof kind === 'string' && Object.hasOwn(TEMPLATE_PATHS, kind);
 }
 
+/** Lists and AdmissionReviews inside each other deeper than this are refused, not recursed into. */
+export const MAX_NESTING = 32;
+
 /**
  * The pods in one object. Kinds that carry no pod give []; a judged kind
- * whose pod spec is missing or malformed throws ObjectError.
+ * whose pod spec is missing or malformed throws ObjectError. `depth` counts
+ * the Lists and AdmissionReviews around `object` (0 for callers).
  */
-export function extractPods(object: unknown, fallbackNamespace: string | null = null): ExtractedPod[] {
+export function extractPods(
+  object: unknown,
+  fallbackNamespace: string | null = null,
+  depth = 0,
+): ExtractedPod[] {
+  if (depth > MAX_NESTING)
+    throw new ObjectError(`Lists and AdmissionReviews nested over ${MAX_NESTING} deep`);
   if (!isRecord(object))
     throw new ObjectError('not a Kubernetes object (expected a mapping with apiVersion and kind)');
   const kind = object.kind;
@@ -121,7 +131,7 @@ export function extractPods(object: unknown, fallbackNamespace: string | null = 
     if (!Array.isArray(object.items)) throw new ObjectError('items: expected an array');
     return object.items.flatMap((item, index) => {
       try {
-        return extractPods(item, fallbackNamespace);
+        return extractPods(item, fallbackNamespace, depth + 1);
       } catch (error) {
         throw new ObjectError(`items[${index}]: ${(error as Error).message}`);
       }
@@ -132,7 +142,7 @@ export function extractPods(object: unknown, fallbackNamespace: string | null = 
     if (!request) throw new ObjectError('request: expected an AdmissionReview request');
     if (request.object === null || request.object === undefined) return []; // DELETE
     const namespace = typeof request.namespace === 'string' ? request.namespace : fallbackNamespace;
-    return extractPods(request.object, namespace);
+    return extractPods(request.object, namespace, depth + 1);
   }
   if (typeof kind !== 'string' || kind === '') throw new ObjectError('kind: expected a string');
   if (!isJudgedKind(kind)) return [];

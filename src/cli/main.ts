@@ -1,12 +1,8 @@
 // Command dispatch and the one place that turns errors into exit codes.
 
 import { ConfigError } from '../policy/config.js';
-import { AUDIT_HELP, runAuditCommand } from './audit.js';
-import { CHECK_HELP, runCheck } from './check.js';
 import { InputError, UsageError } from './errors.js';
 import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
-import { runServe, SERVE_HELP } from './serve.js';
-import { runSimulate, SIMULATE_HELP } from './simulate.js';
 
 export const MAIN_HELP = `Usage: restore-guard COMMAND [options]
 
@@ -22,11 +18,29 @@ Commands:
 
 Run 'restore-guard COMMAND --help' for a command's options.`;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; help: string }> = {
-  check: { run: runCheck, help: CHECK_HELP },
-  simulate: { run: runSimulate, help: SIMULATE_HELP },
-  serve: { run: runServe, help: SERVE_HELP },
-  audit: { run: runAuditCommand, help: AUDIT_HELP },
+interface Command {
+  run(argv: string[], io: Io): Promise<number>;
+  help: string;
+}
+
+// Loaded on demand: `check` need not load the Kubernetes client, nor `serve` the audit.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => {
+    const { runCheck, CHECK_HELP } = await import('./check.js');
+    return { run: runCheck, help: CHECK_HELP };
+  },
+  simulate: async () => {
+    const { runSimulate, SIMULATE_HELP } = await import('./simulate.js');
+    return { run: runSimulate, help: SIMULATE_HELP };
+  },
+  serve: async () => {
+    const { runServe, SERVE_HELP } = await import('./serve.js');
+    return { run: runServe, help: SERVE_HELP };
+  },
+  audit: async () => {
+    const { runAuditCommand, AUDIT_HELP } = await import('./audit.js');
+    return { run: runAuditCommand, help: AUDIT_HELP };
+  },
 };
 
 /** Node's parseArgs errors, reworded as usage errors. */
@@ -42,17 +56,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (command === 'help') {
-    const topic = rest[0] ? COMMANDS[rest[0]] : undefined;
-    io.stdout.write(`${topic ? topic.help : MAIN_HELP}\n`);
+    const load = rest[0] ? COMMANDS[rest[0]] : undefined;
+    io.stdout.write(`${load ? (await load()).help : MAIN_HELP}\n`);
     return EXIT_OK;
   }
-  const entry = COMMANDS[command];
-  if (!entry) {
+  const load = COMMANDS[command];
+  if (!load) {
     io.stderr.write(`restore-guard: unknown command "${command}"\n\n${MAIN_HELP}\n`);
     return EXIT_USAGE;
   }
   try {
-    return await entry.run(rest, io);
+    return await (await load()).run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isArgumentError(error)) {
       io.stderr.write(

@@ -2,8 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { ClusterCaches } from '../cluster/caches.js';
-import { ClusterAccessError, loadKubeConfig } from '../cluster/kubeconfig.js';
+import type { ClusterCaches } from '../cluster/caches.js';
 import { resolveSettings } from '../policy/config.js';
 import { loadConfigFile } from '../policy/config-file.js';
 import { startServer } from '../server/server.js';
@@ -95,6 +94,9 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   };
   let caches: ClusterCaches | undefined;
   if (values.cluster || config.cluster.enabled) {
+    // The Kubernetes client is large: loaded only when the cluster is followed.
+    const { ClusterCaches } = await import('../cluster/caches.js');
+    const { ClusterAccessError, loadKubeConfig } = await import('../cluster/kubeconfig.js');
     try {
       caches = new ClusterCaches(
         loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context }),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type Decision, decide, type WebhookPolicy } from '../admission/decide.js';
 import { complete, errored } from '../admission/responses.js';
 import { MalformedRequest, NotAReview, parseReview, uidOf } from '../admission/review.js';
+import { EvaluationCache } from '../policy/cache.js';
 import type { Metrics } from './metrics.js';
 import type { KeyPair } from './tls.js';
 
@@ -118,6 +119,9 @@ export function buildApp(options: AppOptions) {
     return reply.type(options.metrics.registry.contentType).send(text);
   });
 
+  // Identical pod specs are judged once (see EvaluationCache).
+  const evaluations = new EvaluationCache();
+
   app.post('/validate', async (request, reply) => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -127,7 +131,7 @@ export function buildApp(options: AppOptions) {
       let decision: Decision;
       try {
         const review = parseReview(request.body);
-        decision = decide(review, options.policy(review.request.namespace ?? null));
+        decision = decide(review, options.policy(review.request.namespace ?? null), evaluations);
       } catch (error) {
         if (error instanceof NotAReview) {
           request.log.info(`rejected a body that is not an AdmissionReview: ${error.message}`);

@@ -1,0 +1,247 @@
+// npm run bench: restore-guard's webhook against the bound (a bare Fastify
+// server, same TLS and body parsing, no policy work), alternately, with the
+// same payloads and autocannon at 32 connections. Prints a markdown table for
+// docs/benchmarks.md. BENCH_SECONDS (default 10) sets each run's length.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { generate } from 'selfsigned';
+import { parse } from 'yaml';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const ROUNDS = 2;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function get(port, path) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+async function start(label, args, port) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
+  for (let i = 0; i < 200 && (await get(port, '/healthz')) !== 200; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  if ((await get(port, '/healthz')) !== 200) throw new Error(`${label} did not start`);
+  return child;
+}
+
+function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+function review(object, kind = 'Pod') {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: '7e4f0a0c-1b2c-4d5e-8f90-123456789abc',
+      kind: { group: kind === 'Pod' ? '' : 'apps', version: 'v1', kind },
+      resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
+      operation: 'CREATE',
+      namespace: 'default',
+      userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
+      object,
+      oldObject: null,
+      dryRun: false,
+    },
+  });
+}
+
+const seed = parse(
+  readFileSync(join(ROOT, 'test/fixtures/real/03_runsc-task-restore_ws-shared-restore.yaml'), 'utf8'),
+);
+const large = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: 'large',
+    annotations: {
+      'dev.gvisor.spec.mount.shared.type': 'tmpfs',
+      'dev.gvisor.spec.mount.shared.share': 'pod',
+    },
+  },
+  spec: {
+    runtimeClassName: 'gvisor',
+    containers: Array.from({ length: 50 }, (_, i) => ({
+      name: `worker-${i}`,
+      image: 'registry.example.com/worker:1.0',
+      volumeMounts: [
+        { name: 'shared', mountPath: '/shared' },
+        { name: `scratch-${i % 5}`, mountPath: `/scratch` },
+      ],
+    })),
+    volumes: [
+      { name: 'shared', emptyDir: {} },
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
+    ],
+  },
+};
+const PAYLOADS = [
+  ['seed restore pod (denied)', review(seed)],
+  [
+    'plain runc pod (skipped)',
+    review({ ...seed, metadata: { name: 'plain' }, spec: { ...seed.spec, runtimeClassName: 'runc' } }),
+  ],
+  ['gVisor pod, 50 containers', review(large)],
+  [
+    'Deployment (warned)',
+    review(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'counter', namespace: 'default' },
+        spec: {
+          template: {
+            metadata: {
+              annotations: {
+                'dev.gvisor.spec.mount.workspace.type': 'bind',
+                'dev.gvisor.spec.mount.workspace.share': 'pod',
+              },
+            },
+            spec: seed.spec,
+          },
+        },
+      },
+      'Deployment',
+    ),
+  ],
+];
+
+async function load(port, body) {
+  const result = await autocannon({
+    url: `https://127.0.0.1:${port}/validate?timeout=10s`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    tlsOptions: { rejectUnauthorized: false },
+  });
+  if (result.non2xx || result.errors)
+    throw new Error(`errors: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'restore-guard-bench-'));
+const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  keyType: 'ec',
+  algorithm: 'sha256',
+});
+writeFileSync(join(dir, 'tls.crt'), pems.cert);
+writeFileSync(join(dir, 'tls.key'), pems.private);
+
+const boundPort = await freePort();
+const guardPort = await freePort();
+const bound = await start(
+  'bound',
+  ['bench/bound-server.mjs', join(dir, 'tls.crt'), join(dir, 'tls.key'), String(boundPort)],
+  boundPort,
+);
+const guard = await start(
+  'restore-guard',
+  [
+    'dist/cli.js',
+    'serve',
+    '--port',
+    String(guardPort),
+    '--host',
+    '127.0.0.1',
+    '--tls-cert',
+    join(dir, 'tls.crt'),
+    '--tls-key',
+    join(dir, 'tls.key'),
+  ],
+  guardPort,
+);
+
+// Warm both up, then remember restore-guard's memory.
+for (const [, body] of PAYLOADS) {
+  await autocannon({
+    url: `https://127.0.0.1:${boundPort}/validate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 8,
+    amount: 2000,
+    tlsOptions: { rejectUnauthorized: false },
+  });
+  await autocannon({
+    url: `https://127.0.0.1:${guardPort}/validate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 8,
+    amount: 2000,
+    tlsOptions: { rejectUnauthorized: false },
+  });
+}
+const rssBefore = rssMiB(guard.pid);
+
+const rows = [];
+let guardRequests = 0;
+for (const [label, body] of PAYLOADS) {
+  const runs = { bound: [], guard: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.bound.push(await load(boundPort, body));
+    const result = await load(guardPort, body);
+    guardRequests += result.total;
+    runs.guard.push(result);
+  }
+  const mean = (list, key) => list.reduce((sum, run) => sum + run[key], 0) / list.length;
+  rows.push({
+    label,
+    boundRps: mean(runs.bound, 'rps'),
+    guardRps: mean(runs.guard, 'rps'),
+    boundP50: mean(runs.bound, 'p50'),
+    boundP99: mean(runs.bound, 'p99'),
+    guardP50: mean(runs.guard, 'p50'),
+    guardP99: mean(runs.guard, 'p99'),
+  });
+}
+const rssAfter = rssMiB(guard.pid);
+bound.kill('SIGTERM');
+guard.kill('SIGTERM');
+
+console.log(
+  `node ${process.version}, ${new Date().toISOString()}, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per server and payload, alternating`,
+);
+console.log('');
+console.log(
+  '| payload | bound req/s | restore-guard req/s | ratio | bound p50 / p99 | restore-guard p50 / p99 |',
+);
+console.log('|---|---|---|---|---|---|');
+for (const row of rows) {
+  console.log(
+    `| ${row.label} | ${row.boundRps.toFixed(0)} | ${row.guardRps.toFixed(0)} | ${(row.guardRps / row.boundRps).toFixed(2)} | ${row.boundP50.toFixed(0)} / ${row.boundP99.toFixed(0)} ms | ${row.guardP50.toFixed(0)} / ${row.guardP99.toFixed(0)} ms |`,
+  );
+}
+console.log('');
+console.log(
+  `restore-guard resident memory: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB after ${guardRequests} more requests (${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)}%)`,
+);
