@@ -58,6 +58,18 @@ function withKind(object: unknown, kind: string): unknown {
   return object;
 }
 
+/** An evaluation's warnings depend on nothing else, and cached evaluations come back often. */
+const warningsByEvaluation = new WeakMap<Evaluation, string[]>();
+
+function warningsOf(evaluation: Evaluation, visible: Finding[]): string[] {
+  let warnings = warningsByEvaluation.get(evaluation);
+  if (!warnings) {
+    warnings = limitWarnings(visible.map((finding) => warningFor(finding)));
+    warningsByEvaluation.set(evaluation, warnings);
+  }
+  return warnings;
+}
+
 function auditAnnotations(findings: Finding[], evaluation: Evaluation | undefined, outcome: Outcome) {
   if (findings.length === 0) return {};
   const annotations: Record<string, string> = {
@@ -69,15 +81,20 @@ function auditAnnotations(findings: Finding[], evaluation: Evaluation | undefine
   return annotations;
 }
 
+/** The findings part of a deny message, sanitized once per evaluation. */
+const denialsByEvaluation = new WeakMap<Evaluation, string>();
+
 function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, errors: Finding[]): string {
+  let findings = denialsByEvaluation.get(evaluation);
+  if (findings === undefined) {
+    findings = sanitize(errors.map((finding) => finding.message).join(' '), 30 * 1024);
+    denialsByEvaluation.set(evaluation, findings);
+  }
   const where = extracted.namespace ? `${extracted.namespace}/${extracted.name}` : extracted.name;
   const started = (evaluation.analysis?.startFailures.length ?? 0) > 0;
   const what = started ? 'would never start' : 'would fail to restore';
   const runsc = evaluation.release ?? `runsc ${evaluation.runsc}`;
-  return sanitize(
-    `${extracted.kind} ${where} ${what} on its nodes (${runsc}): ${errors.map((finding) => finding.message).join(' ')}`,
-    32 * 1024,
-  );
+  return `${sanitize(`${extracted.kind} ${where} ${what} on its nodes (${runsc}):`, 1024)} ${findings}`;
 }
 
 export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?: EvaluationCache): Decision {
@@ -149,7 +166,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
   const findings = evaluation.findings;
   const errors = findings.filter((finding) => finding.severity === 'error');
   const visible = findings.filter((finding) => finding.severity !== 'info');
-  const warnings = limitWarnings(visible.map((finding) => warningFor(finding)));
+  const warnings = warningsOf(evaluation, visible);
   const withFindings = { ...context, findings };
 
   if (mode === 'audit') {

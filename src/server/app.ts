@@ -163,9 +163,11 @@ export function buildApp(options: AppOptions) {
       }
       const elapsed = seconds();
       record(options.metrics, decision, elapsed);
-      const log = request.log.child({ uid: decision.review.response.uid });
-      log.info(
+      // request.log is Fastify's per-request child logger; the uid goes on the line itself.
+      const uid = decision.review.response.uid;
+      request.log.info(
         {
+          uid,
           operation: decision.operation,
           kind: decision.kind,
           namespace: decision.namespace,
@@ -181,7 +183,7 @@ export function buildApp(options: AppOptions) {
       );
       if (timeoutMs !== undefined && elapsed * 1000 > timeoutMs) {
         // The apiserver has given up on this request; an answer now would only mislead.
-        log.warn({ timeoutMs }, 'decision came after the apiserver timeout; not answering');
+        request.log.warn({ uid, timeoutMs }, 'decision came after the apiserver timeout; not answering');
         reply.hijack();
         request.raw.socket.destroy();
         return reply;
