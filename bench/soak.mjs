@@ -23,12 +23,26 @@ const port = await new Promise((resolve) => {
   });
 });
 const dir = mkdtempSync(join(tmpdir(), 'restore-guard-soak-'));
-const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });
+const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  keyType: 'ec',
+  algorithm: 'sha256',
+});
 writeFileSync(join(dir, 'tls.crt'), pems.cert);
 writeFileSync(join(dir, 'tls.key'), pems.private);
 const child = spawn(
   process.execPath,
-  ['dist/cli.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key')],
+  [
+    'dist/cli.js',
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--tls-cert',
+    join(dir, 'tls.crt'),
+    '--tls-key',
+    join(dir, 'tls.key'),
+  ],
   { cwd: ROOT, stdio: 'ignore' },
 );
 const healthy = () =>
@@ -42,15 +56,43 @@ const healthy = () =>
   });
 for (let i = 0; i < 100 && !(await healthy()); i++) await new Promise((r) => setTimeout(r, 50));
 
-const seed = parse(readFileSync(join(ROOT, 'test/fixtures/real/03_runsc-task-restore_ws-shared-restore.yaml'), 'utf8'));
+const seed = parse(
+  readFileSync(join(ROOT, 'test/fixtures/real/03_runsc-task-restore_ws-shared-restore.yaml'), 'utf8'),
+);
 const review = (object, kind, n) =>
   JSON.stringify({
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    request: { uid: `soak-${n}`, kind: { kind }, operation: 'CREATE', namespace: 'default', object, dryRun: false },
+    request: {
+      uid: `soak-${n}`,
+      kind: { kind },
+      operation: 'CREATE',
+      namespace: 'default',
+      object,
+      dryRun: false,
+    },
   });
-const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { metadata: { annotations: { 'dev.gvisor.spec.mount.workspace.type': 'bind', 'dev.gvisor.spec.mount.workspace.share': 'pod' } }, spec: seed.spec } } };
-const bodies = [review(seed, 'Pod', 1), review(deployment, 'Deployment', 2), review({ ...seed, spec: { ...seed.spec, runtimeClassName: 'runc' } }, 'Pod', 3)];
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'd' },
+  spec: {
+    template: {
+      metadata: {
+        annotations: {
+          'dev.gvisor.spec.mount.workspace.type': 'bind',
+          'dev.gvisor.spec.mount.workspace.share': 'pod',
+        },
+      },
+      spec: seed.spec,
+    },
+  },
+};
+const bodies = [
+  review(seed, 'Pod', 1),
+  review(deployment, 'Deployment', 2),
+  review({ ...seed, spec: { ...seed.spec, runtimeClassName: 'runc' } }, 'Pod', 3),
+];
 
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
 let window = [];
@@ -75,7 +117,8 @@ instance.on('response', (_client, statusCode, _bytes, responseTime) => {
 instance.on('reqError', () => {
   errors += 1;
 });
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 console.log(`soak: ${MINUTES} min at ${RATE} req/s, node ${process.version}, ${new Date().toISOString()}`);
 console.log('elapsed | req/s | p50 ms | p99 ms | max ms | RSS MiB | errors');
 const timer = setInterval(() => {

@@ -70,11 +70,21 @@ function warningsOf(evaluation: Evaluation, visible: Finding[]): string[] {
   return warnings;
 }
 
+function countByRule(findings: Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const finding of findings) {
+    const key = `${finding.rule}:${finding.severity}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => (count > 1 ? `${key}x${count}` : key)).join(',');
+}
+
 function auditAnnotations(findings: Finding[], evaluation: Evaluation | undefined, outcome: Outcome) {
   if (findings.length === 0) return {};
   const annotations: Record<string, string> = {
     decision: outcome,
-    findings: findings.map((finding) => `${finding.rule}:${finding.severity}`).join(','),
+    // One entry per rule and severity, with a count: bounded by the number of rules.
+    findings: countByRule(findings),
   };
   const error = evaluation?.analysis?.startFailures[0]?.text ?? evaluation?.analysis?.simulation.error;
   if (error) annotations['runsc-error'] = sanitize(error, 1024);

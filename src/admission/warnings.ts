@@ -15,6 +15,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
 /** One line, printable, at most `max` characters (code points). */
 export function sanitize(text: string, max = WARNING_MAX): string {
   const clean = text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean; // UTF-16 units never undercount code points
   const chars = [...clean];
   return chars.length <= max ? clean : `${chars.slice(0, max - 3).join('')}...`;
 }
@@ -36,6 +37,10 @@ export function warningFor(finding: Finding, objectLabel?: string): string {
   return sanitize(text);
 }
 
+function andMore(count: number): string {
+  return `and ${count} more restore-guard findings (run restore-guard check for all)`;
+}
+
 /** Warnings within the apiserver's limits, de-duplicated, with "and N more" when cut. */
 export function limitWarnings(texts: readonly string[]): string[] {
   const unique = [...new Set(texts.map((text) => sanitize(text)))].filter(Boolean);
@@ -43,9 +48,9 @@ export function limitWarnings(texts: readonly string[]): string[] {
   let total = 0;
   for (const [index, text] of unique.entries()) {
     const remaining = unique.length - index - 1;
-    const reserve = remaining > 0 ? 60 : 0; // room for the "and N more" line
+    const reserve = remaining > 0 ? andMore(remaining).length : 0; // room for the "and N more" line
     if (total + [...text].length + reserve > WARNINGS_TOTAL_MAX) {
-      out.push(`and ${unique.length - index} more restore-guard findings (run restore-guard check for all)`);
+      out.push(andMore(unique.length - index));
       return out;
     }
     out.push(text);

@@ -4,7 +4,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from 'yaml';
 import { InputError } from './errors.js';
 
 export interface InputDocument {
@@ -56,11 +56,46 @@ async function expand(path: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * How deep collections may nest: far beyond any manifest, far below what
+ * yaml's parser and composer survive. They recurse once per level; deeper
+ * input overflows the stack, and a few such documents in a row can abort Node
+ * itself ("RegExpCompiler Allocation failed").
+ */
+export const MAX_YAML_NESTING = 256;
+
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`collections nested more than ${MAX_YAML_NESTING} deep`);
+  }
+}
+
+/** yaml's own parse loop, stopped once more than MAX_YAML_NESTING collections are open. */
+function* boundedTokens(text: string, lineCounter: LineCounter): Generator<CST.Token> {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    // The parser's stack holds the document and the scalar being read, and each open collection.
+    if (parser.stack.length > MAX_YAML_NESTING + 2) throw new TooDeep(parser.offset);
+  }
+  yield* parser.end();
+}
+
 /** Parses one file's text; each document either has a value or throws when read. */
 export function parseDocuments(file: string, text: string): (InputDocument | InputError)[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
-  const list = Array.isArray(documents) ? documents : [documents];
+  // parseAllDocuments, with a nesting limit; documents after a too deep one are not read.
+  const composer = new Composer({ uniqueKeys: false });
+  const list: Document.Parsed[] = [];
+  let tooDeep: TooDeep | undefined;
+  try {
+    for (const document of composer.compose(boundedTokens(text, lineCounter))) list.push(document);
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    list.push(...composer.end());
+    tooDeep = error;
+  }
   const results: (InputDocument | InputError)[] = [];
   list.forEach((document, position) => {
     const index = position + 1;
@@ -73,10 +108,25 @@ export function parseDocuments(file: string, text: string): (InputDocument | Inp
       results.push(new InputError(`${file}: document ${index}: invalid YAML: ${message}${where}`));
       return;
     }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias bomb ("Excessive alias count ..."), or an alias to an anchor that does not exist.
+      results.push(new InputError(`${file}: document ${index}: invalid YAML: ${(error as Error).message}`));
+      return;
+    }
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
     results.push({ source, file, index, value });
   });
+  if (tooDeep) {
+    const { line, col } = lineCounter.linePos(tooDeep.offset);
+    results.push(
+      new InputError(
+        `${file}: document ${list.length + 1}: invalid YAML: ${tooDeep.message} (line ${line}, column ${col}); the rest of the file is not read`,
+      ),
+    );
+  }
   return results;
 }
 

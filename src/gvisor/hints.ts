@@ -143,19 +143,21 @@ export function parseMountHints(annotations: Record<string, string>): ParsedHint
     });
   }
 
-  const names = [...hints.keys()].sort();
-  for (const [i, first] of names.entries()) {
-    for (const second of names.slice(i + 1)) {
-      const a = hints.get(first) as MountHint;
-      const b = hints.get(second) as MountHint;
-      if (a.source === b.source) {
-        fatal.push({
-          key: `${MOUNT_HINT_PREFIX}${second}.source`,
-          volume: second,
-          text: `mounts ${goQuote(first)} and ${goQuote(second)} have the same mount source ${goQuote(a.source)}`,
-        });
-      }
+  // A hint whose source a hint earlier in name order already has, named with that one: one
+  // diagnostic per duplicate, not one per pair (a pod can carry thousands of hints).
+  const firstWithSource = new Map<string, string>();
+  for (const name of [...hints.keys()].sort()) {
+    const { source } = hints.get(name) as MountHint;
+    const first = firstWithSource.get(source);
+    if (first === undefined) {
+      firstWithSource.set(source, name);
+      continue;
     }
+    fatal.push({
+      key: `${MOUNT_HINT_PREFIX}${name}.source`,
+      volume: name,
+      text: `mounts ${goQuote(first)} and ${goQuote(name)} have the same mount source ${goQuote(source)}`,
+    });
   }
   return { hints, fatal, ignored, dropped };
 }

@@ -32,6 +32,15 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, colon), key.slice(colon + 1)];
 }
 
+/** The first entry of each shared disk-backed tmpfs, by hint name (what `.find` by hint would give). */
+export function firstBySharedHint(entries: readonly MemoryFileEntry[]): Map<string, MemoryFileEntry> {
+  const first = new Map<string, MemoryFileEntry>();
+  for (const entry of entries) {
+    if (entry.sharedHint !== undefined && !first.has(entry.sharedHint)) first.set(entry.sharedHint, entry);
+  }
+  return first;
+}
+
 export function sortedKeys(entries: Iterable<{ key: string }>): string[] {
   return [...new Set([...entries].map((entry) => entry.key))].sort(compareKeys);
 }
@@ -114,6 +123,7 @@ export interface RestoreOptions {
 export function restoreKeys(sandbox: Sandbox, options: RestoreOptions): MemoryFileEntry[] {
   const registered: MemoryFileEntry[] = [];
   const sharedDone = new Set<string>();
+  const savedByHint = firstBySharedHint(options.saved);
   for (const container of sandbox.containers.filter(aliveAtCheckpoint)) {
     const name = options.nameRemap.get(container.name) ?? container.name;
     const restoreOrder: InferenceId[] = container.role === 'pause' ? [] : ['restore-order'];
@@ -131,7 +141,7 @@ export function restoreKeys(sandbox: Sandbox, options: RestoreOptions): MemoryFi
       } else if (!sharedDone.has(hintName)) {
         sharedDone.add(hintName);
         if (options.variant === 'fixed') own.inferred.push(...restoreOrder); // which mount is first matters
-        const savedShared = options.saved.find((saved) => saved.sharedHint === hintName);
+        const savedShared = savedByHint.get(hintName);
         // fixed: the first to restore keys it by its own name and destination.
         // pod-global: matched by hint, so it takes the saved owner's key.
         registered.push(

@@ -44,7 +44,7 @@ export function volumeKind(volume: Volume): string {
 export function locateVolume(volume: Volume, podUid: string): VolumeLocation {
   const kind = volumeKind(volume);
   const podVolumes = `${KUBELET_PODS_DIR}/${podUid}/volumes`;
-  if (kind in NO_VOLUME_DIR) {
+  if (Object.hasOwn(NO_VOLUME_DIR, kind)) {
     const mountSource =
       kind === 'hostPath'
         ? (volume.hostPath?.path ?? '')
@@ -52,7 +52,7 @@ export function locateVolume(volume: Volume, podUid: string): VolumeLocation {
     const inferred = NO_VOLUME_DIR[kind];
     return inferred ? { dir: null, mountSource, kind, inferred } : { dir: null, mountSource, kind };
   }
-  const known = PLUGIN_DIRS[kind];
+  const known = Object.hasOwn(PLUGIN_DIRS, kind) ? PLUGIN_DIRS[kind] : undefined;
   const dir = `${podVolumes}/${known ?? `kubernetes.io~${kind.toLowerCase()}`}/${volume.name}`;
   return known
     ? { dir, mountSource: dir, kind }

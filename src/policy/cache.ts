@@ -14,10 +14,23 @@ export class EvaluationCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = 1000) {}
+  /** Characters of all keys together. An evaluation takes up to ~25 times its spec's JSON. */
+  private keyChars = 0;
+
+  constructor(
+    private readonly capacity = 1000,
+    private readonly maxKeyChars = 2 * 1024 * 1024,
+  ) {}
 
   evaluate(pod: PodInput, settings: EvaluationSettings): Evaluation {
-    const key = this.keyOf(pod, settings);
+    let key: string;
+    try {
+      key = this.keyOf(pod, settings);
+    } catch (error) {
+      // JSON.stringify overflows the stack on a spec nested thousands deep: judge it, uncached.
+      if (!(error instanceof RangeError)) throw error;
+      return evaluatePod(pod, settings);
+    }
     const cached = this.entries.get(key);
     if (cached) {
       this.hits += 1;
@@ -28,8 +41,15 @@ export class EvaluationCache {
     }
     this.misses += 1;
     const evaluation = evaluatePod(pod, settings);
+    // Bounded by size as well as count: distinct large specs must not fill the heap.
+    if (key.length > this.maxKeyChars / 16) return evaluation;
     this.entries.set(key, evaluation);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.keyChars += key.length;
+    while (this.entries.size > this.capacity || this.keyChars > this.maxKeyChars) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.keyChars -= oldest.length;
+    }
     return evaluation;
   }
 

@@ -9,13 +9,30 @@ import { FIRST_FIXED_RELEASE } from '../gvisor/variants.js';
 
 export { FIRST_FIXED_RELEASE };
 
+const hintKeys = new WeakMap<Record<string, string>, string[]>();
+
 /** The pod's own hint for a volume, as written: `dev.gvisor.spec.mount.v.type=bind, share=pod`. */
 export function describeHint(pod: PodInput, volume: string): string {
   const prefix = `${MOUNT_HINT_PREFIX}${volume}.`;
-  const fields = Object.keys(pod.annotations)
-    .filter((key) => key.startsWith(prefix))
-    .sort()
-    .map((key) => `${key.slice(prefix.length)}=${pod.annotations[key]}`);
+  // Sorted once per pod: the keys with a prefix are adjacent, so one binary search finds them.
+  let keys = hintKeys.get(pod.annotations);
+  if (!keys) {
+    keys = Object.keys(pod.annotations)
+      .filter((key) => key.startsWith(MOUNT_HINT_PREFIX))
+      .sort();
+    hintKeys.set(pod.annotations, keys);
+  }
+  let first = 0;
+  for (let last = keys.length; first < last; ) {
+    const middle = (first + last) >>> 1;
+    if ((keys[middle] as string) < prefix) first = middle + 1;
+    else last = middle;
+  }
+  const fields: string[] = [];
+  for (let index = first; keys[index]?.startsWith(prefix); index += 1) {
+    const key = keys[index] as string;
+    fields.push(`${key.slice(prefix.length)}=${pod.annotations[key]}`);
+  }
   return fields.length > 0 ? `${prefix}{${fields.join(', ')}}` : `no ${prefix}* hint`;
 }
 

@@ -23,7 +23,7 @@ export interface Evaluation {
 const RULE_ORDER = new Map(RULES.map((rule, index) => [rule.id, index]));
 
 export function isRestore(pod: PodInput, settings: EvaluationSettings): boolean {
-  return settings.restoreAnnotations.some((key) => pod.annotations[key] !== undefined);
+  return settings.restoreAnnotations.some((key) => Object.hasOwn(pod.annotations, key));
 }
 
 export function evaluatePod(

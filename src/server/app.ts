@@ -5,6 +5,7 @@
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type Decision, decide, type WebhookPolicy } from '../admission/decide.js';
+import { isJudgedKind } from '../admission/objects.js';
 import { complete, errored } from '../admission/responses.js';
 import { MalformedRequest, NotAReview, parseReview, uidOf } from '../admission/review.js';
 import { EvaluationCache } from '../policy/cache.js';
@@ -49,18 +50,24 @@ export function parseTimeout(value: unknown): number | undefined {
   return amount * (unit === 'ms' ? 1 : unit === 'm' ? 60_000 : 1000);
 }
 
+const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+
+/** Label values come from request bodies: bounded, so no client can mint unlimited series. */
+function boundedLabels(decision: Pick<Decision, 'operation' | 'kind'>) {
+  return {
+    operation: OPERATIONS.has(decision.operation) ? decision.operation : 'other',
+    kind: isJudgedKind(decision.kind) ? decision.kind : 'other',
+  };
+}
+
 function record(
   metrics: Metrics,
   decision: Pick<Decision, 'operation' | 'kind' | 'outcome' | 'dryRun' | 'findings'>,
   seconds: number,
 ) {
-  metrics.requests.inc({
-    operation: decision.operation,
-    kind: decision.kind,
-    decision: decision.outcome,
-    dry_run: String(decision.dryRun),
-  });
-  metrics.duration.observe({ operation: decision.operation, decision: decision.outcome }, seconds);
+  const { operation, kind } = boundedLabels(decision);
+  metrics.requests.inc({ operation, kind, decision: decision.outcome, dry_run: String(decision.dryRun) });
+  metrics.duration.observe({ operation, decision: decision.outcome }, seconds);
   for (const finding of decision.findings)
     metrics.findings.inc({ rule: finding.rule, severity: finding.severity });
 }
@@ -73,6 +80,10 @@ export function buildApp(options: AppOptions) {
     // One log line per decision, written by the handler; none per request from Fastify.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    // A "__proto__" or "constructor.prototype" key (reachable through userInfo.extra) is
+    // dropped rather than refusing the body, so the review is still answered with its uid.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     https: {
       key: options.tls.key,
       cert: options.tls.cert,

@@ -379,3 +379,29 @@ describe('the apiserver timeout', () => {
     });
   });
 });
+
+describe('found by fuzzing', () => {
+  it('answers a review carrying a "__proto__" key (e.g. in userInfo.extra) with its uid', async () => {
+    const sent = review(sharedFolder);
+    const text = JSON.stringify(sent).replace(
+      '"userInfo":{',
+      '"userInfo":{"extra":{"__proto__":{"polluted":["yes"]}},',
+    );
+    const { status, json } = await post(text);
+    expect(status).toBe(200);
+    expect(json.response).toEqual({ uid: sent.request.uid, allowed: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps metric labels bounded whatever kind and operation a body claims', async () => {
+    await post(
+      review(seed, { operation: 'EXPLODE-1', kind: { group: '', version: 'v1', kind: 'Whatever-1' } }),
+    );
+    const { text } = await send(server.port, server.certificate, { method: 'GET', path: '/metrics' });
+    expect(text).not.toContain('EXPLODE-1');
+    expect(text).not.toContain('Whatever-1');
+    expect(text).toContain(
+      'restore_guard_admission_requests_total{operation="other",kind="other",decision="skipped",dry_run="false"}',
+    );
+  });
+});

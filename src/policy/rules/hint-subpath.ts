@@ -10,12 +10,15 @@ export const hintSubpath: Rule = {
     if (!analysed(context)) return [];
     const { analysis } = context;
     const findings: Finding[] = [];
+    const mountedWhole = new Set(
+      analysis.sandbox.containers.flatMap((container) =>
+        container.mounts.filter((mount) => !mount.subPath).map((mount) => mount.volume),
+      ),
+    );
     for (const container of analysis.sandbox.containers) {
       for (const mount of container.mounts) {
         if (!mount.subPath || !analysis.rewrite.podTypes.has(mount.volume)) continue;
-        const sharedElsewhere = analysis.sandbox.containers.some((other) =>
-          other.mounts.some((m) => m.volume === mount.volume && !m.subPath),
-        );
+        const sharedElsewhere = mountedWhole.has(mount.volume);
         findings.push(
           makeFinding(this, {
             severity: 'warning',

@@ -1,4 +1,5 @@
 import { inferencesOf } from '../../gvisor/analyze.js';
+import { firstBySharedHint } from '../../gvisor/memoryFiles.js';
 import {
   describeHint,
   FIRST_FIXED_RELEASE,
@@ -18,13 +19,14 @@ export const sharedOverlayDuplicate: Rule = {
     if (!analysed(context) || context.analysis.variant !== 'pre-fix') return [];
     const { analysis } = context;
     const findings = [];
+    const savedByHint = firstBySharedHint(analysis.simulation.saved);
     for (const [hintName, mounts] of sharedDiskMounts(analysis)) {
       // Regular init containers are not in the checkpoint and restore nothing.
       const restoring = mounts.filter(({ container }) => container.role !== 'init');
       if (restoring.length < 2) continue;
       const names = uniqueNames(restoring);
       const failing = names.slice(1).length > 0 ? names.slice(1) : names;
-      const saved = analysis.simulation.saved.find((entry) => entry.sharedHint === hintName);
+      const saved = savedByHint.get(hintName);
       const restoredKeys = restoring.map(({ container, mount }) => `${container.name}:${mount.destination}`);
       const outcome = analysis.simulation.error
         ? `restore fails for ${quoteList(failing)} with "${analysis.simulation.error}"`

@@ -1,4 +1,5 @@
 import { inferencesOf } from '../../gvisor/analyze.js';
+import { firstBySharedHint } from '../../gvisor/memoryFiles.js';
 import { describeHint, FIRST_FIXED_RELEASE, sharedDiskMounts } from '../describe.js';
 import { analysed, makeFinding, type Rule } from '../rule.js';
 
@@ -12,8 +13,9 @@ export const sharedOverlayOrderDependent: Rule = {
     const { analysis } = context;
     const restoredKeys = new Set(analysis.simulation.restored.map((entry) => entry.key));
     const findings = [];
+    const savedByHint = firstBySharedHint(analysis.simulation.saved);
     for (const [volume, mounts] of sharedDiskMounts(analysis)) {
-      const saved = analysis.simulation.saved.find((entry) => entry.sharedHint === volume);
+      const saved = savedByHint.get(volume);
       if (!saved || !restoredKeys.has(saved.key)) continue; // fails outright: owner-mismatch
       const paths = [...new Set(mounts.map(({ mount }) => mount.destination))];
       const reasons = [];

@@ -1,4 +1,5 @@
 import { inferencesOf } from '../../gvisor/analyze.js';
+import { firstBySharedHint } from '../../gvisor/memoryFiles.js';
 import { describeHint, sharedTmpfsFix } from '../describe.js';
 import { analysed, makeFinding, type Rule, restoreSeverity } from '../rule.js';
 
@@ -11,11 +12,12 @@ export const sharedOverlayOwnerMismatch: Rule = {
     if (!analysed(context)) return [];
     const { simulation } = context.analysis;
     const restoredKeys = new Set(simulation.restored.map((entry) => entry.key));
+    const restoredByHint = firstBySharedHint(simulation.restored);
     const findings = [];
     for (const saved of simulation.saved) {
       if (!saved.sharedHint || restoredKeys.has(saved.key)) continue;
       const volume = saved.sharedHint;
-      const first = simulation.restored.find((entry) => entry.sharedHint === volume);
+      const first = restoredByHint.get(volume);
       const created =
         saved.role === 'init'
           ? `regular init container "${saved.container}" (gone by checkpoint time)`
