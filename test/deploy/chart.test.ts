@@ -112,6 +112,7 @@ describe('the chart declares what deploy/ declares', () => {
       'ports',
       'volumeMounts',
       'args',
+      'env',
     ]) {
       expect([key, chartContainer[key]]).toEqual([key, container[key]]);
     }

@@ -48,9 +48,13 @@ describe('the Deployment', () => {
     });
   });
 
-  it('requests CPU and memory and limits memory', () => {
+  it('requests CPU and memory, limits memory, and keeps the V8 heap well inside the limit', () => {
     expect(container.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
     expect(container.resources.limits).toEqual({ memory: '256Mi' });
+    const nodeOptions = container.env.find((variable: K8sObject) => variable.name === 'NODE_OPTIONS').value;
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
+    expect(heapMiB).toBeGreaterThan(0);
+    expect(heapMiB).toBeLessThanOrEqual(256 / 2);
   });
 
   it('probes the HTTPS health endpoints', () => {
