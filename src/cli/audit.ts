@@ -1,7 +1,6 @@
 // restore-guard audit: which workloads already in the cluster could not be
 // restored today.
 
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { CheckResult } from '../admission/results.js';
 import { AuditError, runAudit } from '../cluster/audit.js';
@@ -10,7 +9,7 @@ import { policyReports } from '../cluster/policyReport.js';
 import { loadConfigFile } from '../policy/config-file.js';
 import { UsageError } from './errors.js';
 import { EXIT_FAILS, EXIT_OK, EXIT_USAGE, type Io } from './io.js';
-import { JUDGE_HELP, JUDGE_OPTIONS } from './options.js';
+import { JUDGE_HELP, JUDGE_OPTIONS, parseCommand } from './options.js';
 import { renderSummary } from './text.js';
 
 export const AUDIT_HELP = `Usage: restore-guard audit [options]
@@ -91,16 +90,9 @@ function textReport(results: readonly CheckResult[]): string {
 }
 
 export async function runAuditCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout.write(`${AUDIT_HELP}\n`);
-    return EXIT_OK;
-  }
+  const parsed = parseCommand(argv, OPTIONS, AUDIT_HELP, io);
+  if (!parsed) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`audit takes no arguments, got "${positionals[0]}"`);
   if (values['all-namespaces'] && values.namespace) throw new UsageError('-A and -n exclude each other');
   if (!['text', 'json', 'policyreport'].includes(values.output)) {

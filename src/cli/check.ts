@@ -1,6 +1,5 @@
 // restore-guard check: judge manifests offline, for CI and for people.
 
-import { parseArgs } from 'node:util';
 import { judgeObject } from '../admission/judge.js';
 import { extractPods, ObjectError } from '../admission/objects.js';
 import type { CheckResult } from '../admission/results.js';
@@ -8,7 +7,7 @@ import type { PodInput } from '../gvisor/pod.js';
 import { InputError, UsageError } from './errors.js';
 import { readInputs } from './input.js';
 import { EXIT_FAILS, EXIT_OK, EXIT_USAGE, type Io } from './io.js';
-import { JUDGE_HELP, JUDGE_OPTIONS, settingsFromFlags } from './options.js';
+import { JUDGE_HELP, JUDGE_OPTIONS, parseCommand, settingsFromFlags } from './options.js';
 import { styleFor } from './style.js';
 import { renderResult, renderSummary } from './text.js';
 
@@ -63,16 +62,9 @@ async function loadCheckpointed(path: string, io: Io): Promise<PodInput> {
 }
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout.write(`${CHECK_HELP}\n`);
-    return EXIT_OK;
-  }
+  const parsed = parseCommand(argv, OPTIONS, CHECK_HELP, io);
+  if (!parsed) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length === 0)
     throw new UsageError('check needs at least one PATH (a file, a directory or -)');
   if (values.output !== 'text' && values.output !== 'json') {

@@ -1,8 +1,11 @@
-// Flags shared by the commands that judge pods (check, simulate), turned into
-// one typed settings object. No configuration lives in module state.
+// Argument parsing shared by the commands, and the flags of the commands that
+// judge pods (check, simulate), turned into one typed settings object. No
+// configuration lives in module state.
 
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type EvaluationSettings, resolveSettings } from '../policy/config.js';
 import { loadConfigFile } from '../policy/config-file.js';
+import type { Io } from './io.js';
 
 export const JUDGE_OPTIONS = {
   runsc: { type: 'string' },
@@ -44,4 +47,22 @@ export async function settingsFromFlags(flags: JudgeFlags): Promise<EvaluationSe
     ...(flags['restore-annotation'] ? { restoreAnnotations: flags['restore-annotation'] } : {}),
     ...(flags['assume-restore'] !== undefined ? { assumeRestore: flags['assume-restore'] } : {}),
   });
+}
+
+/**
+ * Parses a command's arguments strictly (unknown flags are usage errors).
+ * With --help it prints the command's help and returns undefined.
+ */
+export function parseCommand<O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  options: O,
+  help: string,
+  io: Io,
+) {
+  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout.write(`${help}\n`);
+    return undefined;
+  }
+  return parsed;
 }

@@ -1,6 +1,5 @@
 // restore-guard serve: the admission webhook.
 
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { ClusterCaches } from '../cluster/caches.js';
 import { resolveSettings } from '../policy/config.js';
@@ -9,6 +8,7 @@ import { startServer } from '../server/server.js';
 import { CertificateError } from '../server/tls.js';
 import { UsageError } from './errors.js';
 import { EXIT_OK, EXIT_USAGE, type Io } from './io.js';
+import { parseCommand } from './options.js';
 
 export const SERVE_HELP = `Usage: restore-guard serve [options]
 
@@ -63,16 +63,9 @@ function parsePort(value: string): number {
 }
 
 export async function runServe(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout.write(`${SERVE_HELP}\n`);
-    return EXIT_OK;
-  }
+  const parsed = parseCommand(argv, OPTIONS, SERVE_HELP, io);
+  if (!parsed) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got "${positionals[0]}"`);
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together');

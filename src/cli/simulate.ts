@@ -1,6 +1,5 @@
 // restore-guard simulate: one pod, step by step, as runsc would take it.
 
-import { parseArgs } from 'node:util';
 import { extractPods, ObjectError } from '../admission/objects.js';
 import { analyzePod, type PodAnalysis } from '../gvisor/analyze.js';
 import { compareKeys } from '../gvisor/memoryFiles.js';
@@ -10,7 +9,7 @@ import { type RunscVariant, VARIANTS } from '../gvisor/variants.js';
 import { InputError, UsageError } from './errors.js';
 import { readInputs } from './input.js';
 import { EXIT_OK, type Io } from './io.js';
-import { JUDGE_HELP, JUDGE_OPTIONS, settingsFromFlags } from './options.js';
+import { JUDGE_HELP, JUDGE_OPTIONS, parseCommand, settingsFromFlags } from './options.js';
 import { type Style, styleFor } from './style.js';
 
 export const SIMULATE_HELP = `Usage: restore-guard simulate [options] FILE
@@ -157,16 +156,9 @@ function renderSimulation(name: string, analyses: Record<RunscVariant, PodAnalys
 }
 
 export async function runSimulate(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.stdout.write(`${SIMULATE_HELP}\n`);
-    return EXIT_OK;
-  }
+  const parsed = parseCommand(argv, OPTIONS, SIMULATE_HELP, io);
+  if (!parsed) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError('simulate takes exactly one FILE');
   if (values.output !== 'text' && values.output !== 'json') {
     throw new UsageError(`--output must be text or json, not "${values.output}"`);
