@@ -20,6 +20,8 @@ export interface ServerState {
   ready: boolean;
   /** Shutdown has begun: /readyz fails at once. */
   shuttingDown: boolean;
+  /** When the last request arrived (ms since the epoch), so shutdown can wait for quiet. */
+  lastRequestAt?: number;
 }
 
 export interface AppOptions {
@@ -99,6 +101,9 @@ export function buildApp(options: AppOptions) {
     // While draining, a request that reached us is answered, never refused with 503
     // (the apiserver would count a 503 as a webhook failure and apply failurePolicy).
     return503OnClosing: false,
+  });
+  app.addHook('onRequest', async () => {
+    options.state.lastRequestAt = Date.now();
   });
   // Once shutdown begins, every response closes its connection, so clients reconnect to another replica.
   app.addHook('onSend', async (_request, reply) => {

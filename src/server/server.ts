@@ -8,8 +8,16 @@ import { type App, buildApp, type ServerState } from './app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CertificateReloader, generateLocalhostCertificate, loadKeyPair } from './tls.js';
 
-/** After the listener closes, how long a just-accepted connection has to send its request. */
-const DRAIN_MS = 1000;
+/**
+ * After the listener closes, connections accepted a moment before still get to
+ * send their request: shutdown waits until no request has arrived for
+ * QUIET_MS (every response now closes its connection, so the traffic dies
+ * down), at most MAX_DRAIN_MS, before idle connections are closed.
+ */
+const QUIET_MS = 500;
+const MAX_DRAIN_MS = 3000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ServerOptions {
   port: number;
@@ -98,11 +106,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         { reason, delayMs: options.shutdownDelayMs },
         'shutting down: /readyz now fails; still answering until the delay ends',
       );
-      await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      await sleep(options.shutdownDelayMs);
       // Stop accepting, but let connections accepted a moment ago deliver their
       // request: Node's own close would drop them as idle right away.
       Server.prototype.close.call(app.server);
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+      const drainUntil = Date.now() + MAX_DRAIN_MS;
+      do await sleep(100);
+      while (Date.now() - (state.lastRequestAt ?? 0) < QUIET_MS && Date.now() < drainUntil);
       reloader?.stop();
       await app.close(); // closes idle connections, waits for requests in flight
       await options.onClose?.();
