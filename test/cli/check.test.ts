@@ -1,11 +1,13 @@
 // `restore-guard check` end to end through its binary: exit codes, the JSON
 // contract, inputs of every shape, and errors that name the file and document.
+
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { REAL_FIXTURES, REPO_ROOT, SEED_RESTORE } from '../helpers.js';
-import { runCli, tempFiles } from './run.js';
+import { CLI, runCli, tempFiles } from './run.js';
 
 const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'check-output.schema.json'), 'utf8'));
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
@@ -302,6 +304,17 @@ describe('serve usage', () => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stderr.split('\n')[0]).toBe(message);
+  });
+
+  it('reads the port from PORT when --port is not given', async () => {
+    const child = spawnSync(process.execPath, [CLI, 'serve'], {
+      env: { ...process.env, PORT: 'eighty' },
+      encoding: 'utf8',
+    });
+    expect(child.status).toBe(2);
+    expect(child.stderr.split('\n')[0]).toBe(
+      'restore-guard serve: --port must be a port number, not "eighty"',
+    );
   });
 
   it('refuses TLS files that are not a key pair, naming them', async () => {
