@@ -2,75 +2,22 @@
 // server, same TLS and body parsing, no policy work), alternately, with the
 // same payloads and autocannon at 32 connections. Prints a markdown table for
 // docs/benchmarks.md. BENCH_SECONDS (default 10) sets each run's length.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { generate } from 'selfsigned';
-import { parse } from 'yaml';
+import {
+  certificateFiles,
+  freePort,
+  loadSeed,
+  restoreGuardArgs,
+  review,
+  rssMiB,
+  startServer,
+} from './common.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const ROUNDS = 2;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function get(port, path) {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
-
-async function start(label, args, port) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
-  for (let i = 0; i < 200 && (await get(port, '/healthz')) !== 200; i++)
-    await new Promise((r) => setTimeout(r, 50));
-  if ((await get(port, '/healthz')) !== 200) throw new Error(`${label} did not start`);
-  return child;
-}
-
-function rssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-}
-
-function review(object, kind = 'Pod') {
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: '7e4f0a0c-1b2c-4d5e-8f90-123456789abc',
-      kind: { group: kind === 'Pod' ? '' : 'apps', version: 'v1', kind },
-      resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
-      operation: 'CREATE',
-      namespace: 'default',
-      userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
-      object,
-      oldObject: null,
-      dryRun: false,
-    },
-  });
-}
-
-const seed = parse(
-  readFileSync(join(ROOT, 'test/fixtures/real/03_runsc-task-restore_ws-shared-restore.yaml'), 'utf8'),
-);
+const seed = loadSeed();
 const large = {
   apiVersion: 'v1',
   kind: 'Pod',
@@ -148,37 +95,15 @@ async function load(port, body) {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'restore-guard-bench-'));
-const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-  keyType: 'ec',
-  algorithm: 'sha256',
-});
-writeFileSync(join(dir, 'tls.crt'), pems.cert);
-writeFileSync(join(dir, 'tls.key'), pems.private);
-
+const certificate = await certificateFiles();
 const boundPort = await freePort();
 const guardPort = await freePort();
-const bound = await start(
+const bound = await startServer(
   'bound',
-  ['bench/bound-server.mjs', join(dir, 'tls.crt'), join(dir, 'tls.key'), String(boundPort)],
+  ['bench/bound-server.mjs', certificate.certFile, certificate.keyFile, String(boundPort)],
   boundPort,
 );
-const guard = await start(
-  'restore-guard',
-  [
-    'dist/cli.js',
-    'serve',
-    '--port',
-    String(guardPort),
-    '--host',
-    '127.0.0.1',
-    '--tls-cert',
-    join(dir, 'tls.crt'),
-    '--tls-key',
-    join(dir, 'tls.key'),
-  ],
-  guardPort,
-);
+const guard = await startServer('restore-guard', restoreGuardArgs(guardPort, certificate), guardPort);
 
 // Warm both up (V8 sizes its heap to the load over the first tens of
 // thousands of requests), then remember restore-guard's memory.

@@ -1,0 +1,97 @@
+// What the benchmark scripts share: free ports, a throwaway certificate,
+// starting a server process and waiting until it answers, its resident memory,
+// and the AdmissionReviews they send.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { parse } from 'yaml';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A self-signed certificate for localhost in a new directory: { certFile, keyFile }. */
+export async function certificateFiles() {
+  const dir = mkdtempSync(join(tmpdir(), 'restore-guard-bench-'));
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+  });
+  writeFileSync(join(dir, 'tls.crt'), pems.cert);
+  writeFileSync(join(dir, 'tls.key'), pems.private);
+  return { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+}
+
+function healthz(port) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Starts `node ...args` (output discarded, as a server logging to nowhere) and waits for /healthz on `port`. */
+export async function startServer(label, args, port) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
+  for (let i = 0; i < 200 && !(await healthz(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await healthz(port))) throw new Error(`${label} did not start`);
+  return child;
+}
+
+/** restore-guard serve on `port` with the certificate files. */
+export function restoreGuardArgs(port, { certFile, keyFile }) {
+  return [
+    'dist/cli.js',
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--tls-cert',
+    certFile,
+    '--tls-key',
+    keyFile,
+  ];
+}
+
+export function rssMiB(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+export function loadSeed() {
+  return parse(
+    readFileSync(join(ROOT, 'test/fixtures/real/03_runsc-task-restore_ws-shared-restore.yaml'), 'utf8'),
+  );
+}
+
+export function review(object, kind = 'Pod', uid = '7e4f0a0c-1b2c-4d5e-8f90-123456789abc') {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid,
+      kind: { group: kind === 'Pod' ? '' : 'apps', version: 'v1', kind },
+      resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
+      operation: 'CREATE',
+      namespace: 'default',
+      userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
+      object,
+      oldObject: null,
+      dryRun: false,
+    },
+  });
+}
