@@ -1,10 +1,9 @@
 // AdmissionReview request -> decision. Knows the wire format and the modes;
 // what the findings are is the policy layer's business.
 
-import type { PodInput } from '../gvisor/pod.js';
 import type { EvaluationCache } from '../policy/cache.js';
 import type { Config, EvaluationSettings, Mode } from '../policy/config.js';
-import { type Evaluation, evaluatePod } from '../policy/evaluate.js';
+import { type Evaluation, evaluatePod, judgedPart } from '../policy/evaluate.js';
 import type { Finding } from '../policy/finding.js';
 import { type ExtractedPod, extractPods, isJudgedKind, ObjectError } from './objects.js';
 import { allowed, complete, denied, errored, withAuditAnnotations, withWarnings } from './responses.js';
@@ -36,14 +35,7 @@ export interface Decision {
 
 const JUDGED_SUBRESOURCES = new Set(['', 'ephemeralcontainers']);
 
-/** The `dev.gvisor.*` annotations and the spec: what a change must touch to be judged again. */
-function judgedPart(pod: PodInput): string {
-  const annotations = Object.entries(pod.annotations)
-    .filter(([key]) => key.startsWith('dev.gvisor.'))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return JSON.stringify([annotations, pod.spec]);
-}
-
+/** An UPDATE is judged again only when it touches what an evaluation reads (see judgedPart). */
 function sameJudgedPart(newPod: ExtractedPod, oldObject: unknown): boolean {
   try {
     const [oldPod] = extractPods(oldObject);
@@ -61,9 +53,11 @@ function withKind(object: unknown, kind: string): unknown {
 /** An evaluation's warnings depend on nothing else, and cached evaluations come back often. */
 const warningsByEvaluation = new WeakMap<Evaluation, string[]>();
 
-function warningsOf(evaluation: Evaluation, visible: Finding[]): string[] {
+/** One warning per error or warning finding (info findings are not shown). */
+function warningsOf(evaluation: Evaluation): string[] {
   let warnings = warningsByEvaluation.get(evaluation);
   if (!warnings) {
+    const visible = evaluation.findings.filter((finding) => finding.severity !== 'info');
     warnings = limitWarnings(visible.map((finding) => warningFor(finding)));
     warningsByEvaluation.set(evaluation, warnings);
   }
@@ -175,8 +169,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
 
   const findings = evaluation.findings;
   const errors = findings.filter((finding) => finding.severity === 'error');
-  const visible = findings.filter((finding) => finding.severity !== 'info');
-  const warnings = warningsOf(evaluation, visible);
+  const warnings = warningsOf(evaluation);
   const withFindings = { ...context, findings };
 
   if (mode === 'audit') {

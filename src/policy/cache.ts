@@ -5,7 +5,7 @@
 
 import type { PodInput } from '../gvisor/pod.js';
 import type { EvaluationSettings } from './config.js';
-import { type Evaluation, evaluatePod, isRestore } from './evaluate.js';
+import { type Evaluation, evaluatePod, isRestore, judgedPart } from './evaluate.js';
 
 export class EvaluationCache {
   private readonly entries = new Map<string, Evaluation>();
@@ -63,10 +63,6 @@ export class EvaluationCache {
       id = this.nextSettingsId++;
       this.settingsIds.set(settings, id);
     }
-    const gvisor = Object.keys(pod.annotations)
-      .filter((key) => key.startsWith('dev.gvisor.'))
-      .sort()
-      .map((key) => [key, pod.annotations[key]]);
-    return JSON.stringify([id, isRestore(pod, settings), gvisor, pod.spec]);
+    return `${id}:${isRestore(pod, settings)}:${judgedPart(pod)}`;
   }
 }

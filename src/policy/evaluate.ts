@@ -22,6 +22,19 @@ export interface Evaluation {
 /** Findings list errors first, then by the registry's order. */
 const RULE_ORDER = new Map(RULES.map((rule, index) => [rule.id, index]));
 
+/**
+ * What an evaluation reads of a pod, besides whether it is a restore: its
+ * dev.gvisor.* annotations and its spec, as one string. Equal strings, equal
+ * findings. (It throws RangeError on a spec nested too deep to stringify.)
+ */
+export function judgedPart(pod: PodInput): string {
+  const gvisor = Object.keys(pod.annotations)
+    .filter((key) => key.startsWith('dev.gvisor.'))
+    .sort()
+    .map((key) => [key, pod.annotations[key]]);
+  return JSON.stringify([gvisor, pod.spec]);
+}
+
 export function isRestore(pod: PodInput, settings: EvaluationSettings): boolean {
   return settings.restoreAnnotations.some((key) => Object.hasOwn(pod.annotations, key));
 }
