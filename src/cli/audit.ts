@@ -9,7 +9,7 @@ import { policyReports } from '../cluster/policyReport.js';
 import { loadConfigFile } from '../policy/config-file.js';
 import { UsageError } from './errors.js';
 import { EXIT_FAILS, EXIT_OK, EXIT_USAGE, type Io } from './io.js';
-import { JUDGE_HELP, JUDGE_OPTIONS, parseCommand } from './options.js';
+import { JUDGE_HELP, JUDGE_OPTIONS, overridesFromFlags, parseCommand } from './options.js';
 import { renderSummary } from './text.js';
 
 export const AUDIT_HELP = `Usage: restore-guard audit [options]
@@ -109,13 +109,7 @@ export async function runAuditCommand(argv: string[], io: Io): Promise<number> {
     const report = await runAudit(kc, config, {
       namespace: values.namespace,
       pageSize,
-      overrides: {
-        ...(values.runsc !== undefined ? { runsc: values.runsc } : {}),
-        ...(values.overlay2 !== undefined ? { overlay2: values.overlay2 } : {}),
-        ...(values['runtime-class'] ? { runtimeClasses: values['runtime-class'] } : {}),
-        ...(values['restore-annotation'] ? { restoreAnnotations: values['restore-annotation'] } : {}),
-        ...(values['assume-restore'] !== undefined ? { assumeRestore: values['assume-restore'] } : {}),
-      },
+      overrides: overridesFromFlags(values),
       onWarning: (message) => io.stderr.write(`restore-guard: ${message}\n`),
       ...(progress
         ? {

@@ -3,7 +3,7 @@
 // configuration lives in module state.
 
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { type EvaluationSettings, resolveSettings } from '../policy/config.js';
+import { type EvaluationSettings, resolveSettings, type SettingsOverrides } from '../policy/config.js';
 import { loadConfigFile } from '../policy/config-file.js';
 import type { Io } from './io.js';
 
@@ -38,15 +38,19 @@ export interface JudgeFlags {
   config?: string | undefined;
 }
 
-export async function settingsFromFlags(flags: JudgeFlags): Promise<EvaluationSettings> {
-  const config = await loadConfigFile(flags.config);
-  return resolveSettings(config, {
+/** The judging flags as overrides of the configuration. */
+export function overridesFromFlags(flags: JudgeFlags): SettingsOverrides {
+  return {
     ...(flags.runsc !== undefined ? { runsc: flags.runsc } : {}),
     ...(flags.overlay2 !== undefined ? { overlay2: flags.overlay2 } : {}),
     ...(flags['runtime-class'] ? { runtimeClasses: flags['runtime-class'] } : {}),
     ...(flags['restore-annotation'] ? { restoreAnnotations: flags['restore-annotation'] } : {}),
     ...(flags['assume-restore'] !== undefined ? { assumeRestore: flags['assume-restore'] } : {}),
-  });
+  };
+}
+
+export async function settingsFromFlags(flags: JudgeFlags): Promise<EvaluationSettings> {
+  return resolveSettings(await loadConfigFile(flags.config), overridesFromFlags(flags));
 }
 
 /**

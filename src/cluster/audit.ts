@@ -5,7 +5,12 @@ import { type KubeConfig, NodeV1Api } from '@kubernetes/client-node';
 import { judgeObject } from '../admission/judge.js';
 import { ObjectError } from '../admission/objects.js';
 import type { CheckResult } from '../admission/results.js';
-import type { Config, EvaluationSettings, SettingsOverrides } from '../policy/config.js';
+import {
+  type Config,
+  type EvaluationSettings,
+  type SettingsOverrides,
+  settingsFor,
+} from '../policy/config.js';
 import { describeApiError, isExpired } from './kubeconfig.js';
 import { type Resource, workloadResources } from './resources.js';
 import { runtimeClassSettings } from './runtimeClasses.js';
@@ -53,13 +58,7 @@ export async function clusterSettings(
     for (const name of [...runtimeClasses.keys()])
       if (!options.overrides.runtimeClasses.includes(name)) runtimeClasses.delete(name);
   }
-  return {
-    runtimeClasses,
-    restoreAnnotations: options.overrides.restoreAnnotations?.length
-      ? options.overrides.restoreAnnotations
-      : config.restoreAnnotations,
-    assumeRestore: options.overrides.assumeRestore ?? false,
-  };
+  return settingsFor(runtimeClasses, config, options.overrides);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { WebhookPolicy } from '../admission/decide.js';
-import type { Config, SettingsOverrides } from '../policy/config.js';
+import { type Config, type SettingsOverrides, settingsFor } from '../policy/config.js';
 import { describeApiError } from './kubeconfig.js';
 import { namespaceModes } from './namespaceModes.js';
 import { type RuntimeClassObject, runtimeClassSettings } from './runtimeClasses.js';
@@ -193,11 +193,7 @@ export class ClusterCaches {
       );
       this.report(problems);
       this.current = {
-        settings: {
-          runtimeClasses,
-          restoreAnnotations: this.config.restoreAnnotations,
-          assumeRestore: false,
-        },
+        settings: settingsFor(runtimeClasses, this.config, this.overrides),
         modes: this.config.modes,
         exemptions: this.config.exemptions,
       };

@@ -65,12 +65,16 @@ export function subPathSource(podUid: string, volume: string, container: string,
 }
 
 /** strconv.ParseBool, which the shim uses for `force-shared`; an invalid value counts as false. */
-function parseGoBool(value: string | undefined): boolean {
-  return value !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
+/** strconv.ParseBool: true, false, or undefined for anything it refuses. */
+export function parseGoBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
 }
 
 export function isForceShared(annotations: Record<string, string>, volume: string): boolean {
-  return parseGoBool(annotations[`${FORCE_SHARED_PREFIX}${volume}.force-shared`]);
+  return parseGoBool(annotations[`${FORCE_SHARED_PREFIX}${volume}.force-shared`]) === true;
 }
 
 /** The shim's volumeName and volumeFieldName for a hint key. */

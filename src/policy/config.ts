@@ -123,6 +123,15 @@ export function resolveSettings(config: Config, overrides: SettingsOverrides = {
       overlay2,
     });
   }
+  return settingsFor(runtimeClasses, config, overrides);
+}
+
+/** Settings for a set of gVisor RuntimeClasses, however found, with the restore overrides applied. */
+export function settingsFor(
+  runtimeClasses: Map<string, RuntimeSettings>,
+  config: Config,
+  overrides: SettingsOverrides = {},
+): EvaluationSettings {
   return {
     runtimeClasses,
     restoreAnnotations: overrides.restoreAnnotations?.length

@@ -1,5 +1,5 @@
 import { MOUNT_HINT_PREFIX } from '../../gvisor/hints.js';
-import { FORCE_SHARED_PREFIX } from '../../gvisor/shim.js';
+import { FORCE_SHARED_PREFIX, parseGoBool } from '../../gvisor/shim.js';
 import { mountsOfVolume } from '../describe.js';
 import type { Finding } from '../finding.js';
 import { type AnalysedContext, analysed, makeFinding, type Rule } from '../rule.js';
@@ -89,8 +89,7 @@ export const hintIgnored: Rule = {
     }
     for (const [key, value] of Object.entries(context.pod.annotations)) {
       if (!key.startsWith(FORCE_SHARED_PREFIX) || !key.endsWith('.force-shared')) continue;
-      if (['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
-        continue;
+      if (parseGoBool(value) !== undefined) continue;
       const volume = key.slice(FORCE_SHARED_PREFIX.length, -'.force-shared'.length);
       add(
         volume,
