@@ -95,3 +95,23 @@ export function review(object, kind = 'Pod', uid = '7e4f0a0c-1b2c-4d5e-8f90-1234
     },
   });
 }
+
+/** The bug's configuration in a Deployment template: a disk-backed tmpfs shared by the seed's containers. */
+export function bugDeployment(seed, name = 'counter') {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      template: {
+        metadata: {
+          annotations: {
+            'dev.gvisor.spec.mount.workspace.type': 'bind',
+            'dev.gvisor.spec.mount.workspace.share': 'pod',
+          },
+        },
+        spec: seed.spec,
+      },
+    },
+  };
+}

@@ -4,6 +4,7 @@
 // a denied restore pod, a warned Deployment and a skipped runc pod.
 import autocannon from 'autocannon';
 import {
+  bugDeployment,
   certificateFiles,
   freePort,
   loadSeed,
@@ -20,22 +21,7 @@ const port = await freePort();
 const child = await startServer('restore-guard', restoreGuardArgs(port, await certificateFiles()), port);
 
 const seed = loadSeed();
-const deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'd' },
-  spec: {
-    template: {
-      metadata: {
-        annotations: {
-          'dev.gvisor.spec.mount.workspace.type': 'bind',
-          'dev.gvisor.spec.mount.workspace.share': 'pod',
-        },
-      },
-      spec: seed.spec,
-    },
-  },
-};
+const deployment = bugDeployment(seed, 'd');
 const bodies = [
   review(seed, 'Pod', 'soak-1'),
   review(deployment, 'Deployment', 'soak-2'),

@@ -4,6 +4,7 @@
 // docs/benchmarks.md. BENCH_SECONDS (default 10) sets each run's length.
 import autocannon from 'autocannon';
 import {
+  bugDeployment,
   certificateFiles,
   freePort,
   loadSeed,
@@ -51,40 +52,24 @@ const PAYLOADS = [
     review({ ...seed, metadata: { name: 'plain' }, spec: { ...seed.spec, runtimeClassName: 'runc' } }),
   ],
   ['gVisor pod, 50 containers', review(large)],
-  [
-    'Deployment (warned)',
-    review(
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'counter', namespace: 'default' },
-        spec: {
-          template: {
-            metadata: {
-              annotations: {
-                'dev.gvisor.spec.mount.workspace.type': 'bind',
-                'dev.gvisor.spec.mount.workspace.share': 'pod',
-              },
-            },
-            spec: seed.spec,
-          },
-        },
-      },
-      'Deployment',
-    ),
-  ],
+  ['Deployment (warned)', review(bugDeployment(seed), 'Deployment')],
 ];
 
-async function load(port, body) {
-  const result = await autocannon({
+/** autocannon POSTing one review to a server at 32 connections; `options` sets duration or amount. */
+function post(port, body, options) {
+  return autocannon({
     url: `https://127.0.0.1:${port}/validate?timeout=10s`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
     connections: CONNECTIONS,
-    duration: SECONDS,
     tlsOptions: { rejectUnauthorized: false },
+    ...options,
   });
+}
+
+async function load(port, body) {
+  const result = await post(port, body, { duration: SECONDS });
   if (result.non2xx || result.errors)
     throw new Error(`errors: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return {
@@ -109,17 +94,7 @@ const guard = await startServer('restore-guard', restoreGuardArgs(guardPort, cer
 // thousands of requests), then remember restore-guard's memory.
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 10_000);
 for (const [, body] of PAYLOADS) {
-  for (const port of [boundPort, guardPort]) {
-    await autocannon({
-      url: `https://127.0.0.1:${port}/validate`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections: CONNECTIONS,
-      amount: WARM_UP,
-      tlsOptions: { rejectUnauthorized: false },
-    });
-  }
+  for (const port of [boundPort, guardPort]) await post(port, body, { amount: WARM_UP });
 }
 const rssBefore = rssMiB(guard.pid);
 
