@@ -4,7 +4,7 @@
 import type { EvaluationCache } from '../policy/cache.js';
 import type { Config, EvaluationSettings, Mode } from '../policy/config.js';
 import { type Evaluation, evaluatePod, judgedPart } from '../policy/evaluate.js';
-import type { Finding } from '../policy/finding.js';
+import type { Finding, Severity } from '../policy/finding.js';
 import { type ExtractedPod, extractPods, isJudgedKind, ObjectError } from './objects.js';
 import { allowed, complete, denied, errored, withAuditAnnotations, withWarnings } from './responses.js';
 import type { AdmissionRequest, AdmissionReviewIn, AdmissionReviewOut } from './review.js';
@@ -30,6 +30,8 @@ export interface Decision {
   dryRun: boolean;
   mode?: Mode;
   findings: Finding[];
+  /** The findings counted by rule and severity. */
+  counts: RuleCount[];
   evaluation?: Evaluation;
 }
 
@@ -50,55 +52,79 @@ function withKind(object: unknown, kind: string): unknown {
   return object;
 }
 
-/** An evaluation's warnings depend on nothing else, and cached evaluations come back often. */
-const warningsByEvaluation = new WeakMap<Evaluation, string[]>();
+/** How many findings one rule reported at one severity. */
+export interface RuleCount {
+  rule: string;
+  severity: Severity;
+  count: number;
+}
 
-/** One warning per error or warning finding (info findings are not shown). */
-function warningsOf(evaluation: Evaluation): string[] {
-  let warnings = warningsByEvaluation.get(evaluation);
-  if (!warnings) {
-    const visible = evaluation.findings.filter((finding) => finding.severity !== 'info');
-    warnings = limitWarnings(visible.map((finding) => warningFor(finding)));
-    warningsByEvaluation.set(evaluation, warnings);
+/**
+ * What every answer built from one evaluation shares, worked out once per
+ * evaluation: cached evaluations come back often (every replica, every retry),
+ * and sanitizing messages is kilobytes of regular-expression work.
+ */
+interface Prepared {
+  /** One warning per error or warning finding (info findings are not shown). */
+  warnings: string[];
+  /** Findings by rule and severity: for metrics, the log line and audit annotations. */
+  counts: RuleCount[];
+  /** The counts as the `findings` audit annotation, e.g. `shared-overlay-duplicate:error,rule:warningx2`. */
+  countsText: string;
+  /** The runsc error the model predicts, sanitized for an audit annotation. */
+  runscError?: string;
+  /** The error findings' messages, sanitized, for a deny message; made when first needed. */
+  denial?: string;
+}
+
+const prepared = new WeakMap<Evaluation, Prepared>();
+
+function countByRule(findings: Finding[]): RuleCount[] {
+  const counts = new Map<string, RuleCount>();
+  for (const { rule, severity } of findings) {
+    const key = `${rule}:${severity}`;
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else counts.set(key, { rule, severity, count: 1 });
   }
-  return warnings;
+  return [...counts.values()];
 }
 
-function countByRule(findings: Finding[]): string {
-  const counts = new Map<string, number>();
-  for (const finding of findings) {
-    const key = `${finding.rule}:${finding.severity}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+function prepare(evaluation: Evaluation): Prepared {
+  let entry = prepared.get(evaluation);
+  if (!entry) {
+    const { findings, analysis } = evaluation;
+    const visible = findings.filter((finding) => finding.severity !== 'info');
+    const counts = countByRule(findings);
+    const error = analysis?.startFailures[0]?.text ?? analysis?.simulation.error;
+    entry = {
+      warnings: limitWarnings(visible.map((finding) => warningFor(finding))),
+      counts,
+      // One entry per rule and severity, with a count: bounded by the number of rules.
+      countsText: counts
+        .map(({ rule, severity, count }) => `${rule}:${severity}${count > 1 ? `x${count}` : ''}`)
+        .join(','),
+      ...(error ? { runscError: sanitize(error, 1024) } : {}),
+    };
+    prepared.set(evaluation, entry);
   }
-  return [...counts].map(([key, count]) => (count > 1 ? `${key}x${count}` : key)).join(',');
+  return entry;
 }
 
-function auditAnnotations(findings: Finding[], evaluation: Evaluation | undefined, outcome: Outcome) {
-  if (findings.length === 0) return {};
-  const annotations: Record<string, string> = {
-    decision: outcome,
-    // One entry per rule and severity, with a count: bounded by the number of rules.
-    findings: countByRule(findings),
-  };
-  const error = evaluation?.analysis?.startFailures[0]?.text ?? evaluation?.analysis?.simulation.error;
-  if (error) annotations['runsc-error'] = sanitize(error, 1024);
-  return annotations;
+function auditAnnotations(evaluation: Evaluation, outcome: Outcome): Record<string, string> {
+  const { counts, countsText, runscError } = prepare(evaluation);
+  if (counts.length === 0) return {};
+  return { decision: outcome, findings: countsText, ...(runscError ? { 'runsc-error': runscError } : {}) };
 }
-
-/** The findings part of a deny message, sanitized once per evaluation. */
-const denialsByEvaluation = new WeakMap<Evaluation, string>();
 
 function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, errors: Finding[]): string {
-  let findings = denialsByEvaluation.get(evaluation);
-  if (findings === undefined) {
-    findings = sanitize(errors.map((finding) => finding.message).join(' '), 30 * 1024);
-    denialsByEvaluation.set(evaluation, findings);
-  }
+  const entry = prepare(evaluation);
+  entry.denial ??= sanitize(errors.map((finding) => finding.message).join(' '), 30 * 1024);
   const where = extracted.namespace ? `${extracted.namespace}/${extracted.name}` : extracted.name;
   const started = (evaluation.analysis?.startFailures.length ?? 0) > 0;
   const what = started ? 'would never start' : 'would fail to restore';
   const runsc = evaluation.release ?? `runsc ${evaluation.runsc}`;
-  return `${sanitize(`${extracted.kind} ${where} ${what} on its nodes (${runsc}):`, 1024)} ${findings}`;
+  return `${sanitize(`${extracted.kind} ${where} ${what} on its nodes (${runsc}):`, 1024)} ${entry.denial}`;
 }
 
 export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?: EvaluationCache): Decision {
@@ -110,6 +136,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
     name: request.name ?? '',
     dryRun: request.dryRun === true,
     findings: [] as Finding[],
+    counts: [] as RuleCount[],
   };
   const finish = (
     draft: Parameters<typeof complete>[0],
@@ -169,13 +196,13 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
 
   const findings = evaluation.findings;
   const errors = findings.filter((finding) => finding.severity === 'error');
-  const warnings = warningsOf(evaluation);
-  const withFindings = { ...context, findings };
+  const { warnings, counts } = prepare(evaluation);
+  const withFindings = { ...context, findings, counts };
 
   if (mode === 'audit') {
     const outcome: Outcome = 'audited';
     return finish(
-      withAuditAnnotations(allowed(), auditAnnotations(findings, evaluation, outcome)),
+      withAuditAnnotations(allowed(), auditAnnotations(evaluation, outcome)),
       outcome,
       'audit mode',
       withFindings,
@@ -185,7 +212,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
     const outcome: Outcome = 'denied';
     const draft = withWarnings(denied(denyMessage(extracted, evaluation, errors)), warnings);
     return finish(
-      withAuditAnnotations(draft, auditAnnotations(findings, evaluation, outcome)),
+      withAuditAnnotations(draft, auditAnnotations(evaluation, outcome)),
       outcome,
       'error findings',
       withFindings,
@@ -194,7 +221,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
   const outcome: Outcome = warnings.length > 0 ? 'warned' : 'allowed';
   const draft = withWarnings(allowed(), warnings);
   return finish(
-    withAuditAnnotations(draft, auditAnnotations(findings, evaluation, outcome)),
+    withAuditAnnotations(draft, auditAnnotations(evaluation, outcome)),
     outcome,
     `${mode} mode`,
     withFindings,
