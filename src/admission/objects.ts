@@ -1,6 +1,7 @@
 // Pods and pod templates out of Kubernetes objects: every workload kind, List
 // objects and AdmissionReviews. Validates only the fields the model reads and
-// lets everything else pass; errors name the field.
+// keeps only those (z.object strips the rest), so the pod the model sees is
+// exactly what its cache key covers; errors name the field.
 
 import { z } from 'zod';
 import type { PodInput } from '../gvisor/pod.js';
@@ -12,7 +13,7 @@ const list = <T extends z.ZodType>(item: T) =>
     .nullish()
     .transform((value) => value ?? []);
 
-const volumeMount = z.looseObject({
+const volumeMount = z.object({
   name: z.string(),
   mountPath: z.string(),
   subPath: optionalString,
@@ -21,19 +22,20 @@ const volumeMount = z.looseObject({
   mountPropagation: optionalString,
 });
 
-const container = z.looseObject({
+const container = z.object({
   name: z.string(),
   restartPolicy: optionalString,
   volumeMounts: list(volumeMount),
-  securityContext: z.looseObject({ readOnlyRootFilesystem: z.boolean().nullish() }).nullish(),
+  securityContext: z.object({ readOnlyRootFilesystem: z.boolean().nullish() }).nullish(),
 });
 
+// Loose: a volume's kind is the name of its one source field, whatever the source.
 const volume = z.looseObject({
   name: z.string(),
   hostPath: z.looseObject({ path: optionalString, type: optionalString }).nullish(),
 });
 
-const podSpec = z.looseObject({
+const podSpec = z.object({
   runtimeClassName: optionalString,
   initContainers: list(container),
   containers: z.array(container),
@@ -42,7 +44,7 @@ const podSpec = z.looseObject({
 });
 
 const metadata = z
-  .looseObject({
+  .object({
     name: optionalString,
     generateName: optionalString,
     namespace: optionalString,
@@ -51,7 +53,7 @@ const metadata = z
   })
   .nullish();
 
-const podLike = z.looseObject({ metadata, spec: podSpec });
+const podLike = z.object({ metadata, spec: podSpec });
 
 /** Where the pod template sits in each workload kind. */
 export const TEMPLATE_PATHS: Record<string, readonly string[]> = {

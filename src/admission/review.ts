@@ -6,17 +6,17 @@ import { z } from 'zod';
 export const ADMISSION_VERSIONS = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] as const;
 export type AdmissionVersion = (typeof ADMISSION_VERSIONS)[number];
 
-const groupVersionKind = z.looseObject({
+const groupVersionKind = z.object({
   group: z.string().nullish(),
   version: z.string().nullish(),
   kind: z.string(),
 });
 
-/** Only what restore-guard reads; everything else passes untouched. */
-export const admissionRequestSchema = z.looseObject({
+/** Only what restore-guard reads; z.object drops the rest. */
+export const admissionRequestSchema = z.object({
   uid: z.string().min(1),
   kind: groupVersionKind,
-  resource: z.looseObject({ resource: z.string().nullish() }).nullish(),
+  resource: z.object({ resource: z.string().nullish() }).nullish(),
   subResource: z.string().nullish(),
   operation: z.string(),
   namespace: z.string().nullish(),
@@ -24,9 +24,7 @@ export const admissionRequestSchema = z.looseObject({
   object: z.unknown().nullish(),
   oldObject: z.unknown().nullish(),
   dryRun: z.boolean().nullish(),
-  userInfo: z
-    .looseObject({ username: z.string().nullish(), groups: z.array(z.string()).nullish() })
-    .nullish(),
+  userInfo: z.object({ username: z.string().nullish(), groups: z.array(z.string()).nullish() }).nullish(),
 });
 
 export type AdmissionRequest = z.infer<typeof admissionRequestSchema>;

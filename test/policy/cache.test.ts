@@ -1,10 +1,12 @@
 // The evaluation cache gives the same answer as evaluating afresh, and only
 // reuses an evaluation for the same spec, gVisor annotations, restore flag and settings.
 import { describe, expect, it } from '@jest/globals';
+import { extractPods } from '../../src/admission/objects.js';
 import { EvaluationCache } from '../../src/policy/cache.js';
 import { parseConfig, resolveSettings } from '../../src/policy/config.js';
 import { evaluatePod } from '../../src/policy/evaluate.js';
 import { loadPod, SEED_RESTORE } from '../helpers.js';
+import { loadObject } from '../server/harness.js';
 
 const settings = resolveSettings(parseConfig({}));
 const seed = loadPod(SEED_RESTORE);
@@ -37,6 +39,21 @@ describe('EvaluationCache', () => {
     cache.evaluate(seed, resolveSettings(parseConfig({}), { runsc: 'fixed' }));
     expect(cache.hits).toBe(0);
     expect(cache.misses).toBe(5);
+  });
+
+  it('shares one evaluation between pods that differ only in what the model does not read', () => {
+    const object = loadObject(SEED_RESTORE) as { spec: { containers: Record<string, unknown>[] } };
+    const rolledOut = structuredClone(object);
+    for (const container of rolledOut.spec.containers) {
+      container.image = 'registry.example.com/other:2.0';
+      container.env = [{ name: 'MODE', value: 'fast' }];
+      container.resources = { limits: { memory: '1Gi' } };
+    }
+    const cache = new EvaluationCache();
+    const [first, second] = [object, rolledOut].map((pod) => extractPods(pod)[0]?.pod);
+    expect(second?.spec.containers[0]).not.toHaveProperty('image');
+    expect(cache.evaluate(second as never, settings)).toBe(cache.evaluate(first as never, settings));
+    expect([cache.hits, cache.misses]).toEqual([1, 1]);
   });
 
   it('stays within its capacity, dropping the least recently used', () => {
