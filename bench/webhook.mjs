@@ -1,7 +1,15 @@
-// npm run bench: restore-guard's webhook against the bound (a bare Fastify
-// server, same TLS and body parsing, no policy work), alternately, with the
-// same payloads and autocannon at 32 connections. Prints a markdown table for
-// docs/benchmarks.md. BENCH_SECONDS (default 10) sets each run's length.
+// npm run bench: restore-guard's webhook against two bounds, alternately,
+// with the same payloads and autocannon at 32 connections:
+// - the bound: a bare Fastify server, same TLS and body parsing, answering
+//   "allowed" with no policy work (what the issue's target is set against);
+// - the same-answer bound: the same server sending restore-guard's own answer
+//   for the payload (uid swapped in), so what is left is restore-guard's work.
+// Prints markdown tables for docs/benchmarks.md. BENCH_SECONDS (default 10)
+// sets each run's length.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
   bugDeployment,
@@ -80,7 +88,33 @@ async function load(port, body) {
   };
 }
 
+/** The body of one request to restore-guard (a POST of `body`, or a GET without). */
+function fetchText(port, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: body === undefined ? 'GET' : 'POST',
+        path,
+        rejectUnauthorized: false,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const certificate = await certificateFiles();
+const answers = mkdtempSync(join(tmpdir(), 'restore-guard-bench-answers-'));
 const boundPort = await freePort();
 const guardPort = await freePort();
 const bound = await startServer(
@@ -100,43 +134,70 @@ const rssBefore = rssMiB(guard.pid);
 
 const rows = [];
 let guardRequests = 0;
-for (const [label, body] of PAYLOADS) {
-  const runs = { bound: [], guard: [] };
+for (const [index, [label, body]] of PAYLOADS.entries()) {
+  const answerFile = join(answers, `${index}.json`);
+  // restore-guard's answer to this review, which the same-answer bound will send.
+  const answer = await fetchText(guardPort, '/validate', body);
+  writeFileSync(answerFile, answer);
+  const samePort = await freePort();
+  const same = await startServer(
+    'same-answer bound',
+    ['bench/bound-server.mjs', certificate.certFile, certificate.keyFile, String(samePort), answerFile],
+    samePort,
+  );
+  await post(samePort, body, { amount: WARM_UP });
+  const runs = { bound: [], same: [], guard: [] };
   for (let round = 0; round < ROUNDS; round++) {
     runs.bound.push(await load(boundPort, body));
+    runs.same.push(await load(samePort, body));
     const result = await load(guardPort, body);
     guardRequests += result.total;
     runs.guard.push(result);
   }
+  same.kill('SIGTERM');
   const mean = (list, key) => list.reduce((sum, run) => sum + run[key], 0) / list.length;
   rows.push({
     label,
-    boundRps: mean(runs.bound, 'rps'),
-    guardRps: mean(runs.guard, 'rps'),
-    boundP50: mean(runs.bound, 'p50'),
-    boundP99: mean(runs.bound, 'p99'),
-    guardP50: mean(runs.guard, 'p50'),
-    guardP99: mean(runs.guard, 'p99'),
+    answerBytes: Buffer.byteLength(answer),
+    ...Object.fromEntries(
+      Object.entries(runs).flatMap(([server, list]) =>
+        ['rps', 'p50', 'p99'].map((key) => [`${server}${key}`, mean(list, key)]),
+      ),
+    ),
   });
 }
 const rssAfter = rssMiB(guard.pid);
+// Time inside the /validate handler, from restore-guard's own histogram.
+const metrics = await fetchText(guardPort, '/metrics');
+const handler = (series) =>
+  [
+    ...metrics.matchAll(
+      new RegExp(`^restore_guard_admission_duration_seconds_${series}\\{.*\\} (\\S+)$`, 'gm'),
+    ),
+  ]
+    .map((match) => Number(match[1]))
+    .reduce((sum, value) => sum + value, 0);
 bound.kill('SIGTERM');
 guard.kill('SIGTERM');
 
+const ms = (value) => value.toFixed(0);
 console.log(
   `node ${process.version}, ${new Date().toISOString()}, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per server and payload, alternating`,
 );
 console.log('');
 console.log(
-  '| payload | bound req/s | restore-guard req/s | ratio | bound p50 / p99 | restore-guard p50 / p99 |',
+  '| payload | answer | bound req/s | same-answer bound req/s | restore-guard req/s | ratio to bound | ratio to same-answer bound | p50 / p99: bound | same-answer bound | restore-guard |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
-    `| ${row.label} | ${row.boundRps.toFixed(0)} | ${row.guardRps.toFixed(0)} | ${(row.guardRps / row.boundRps).toFixed(2)} | ${row.boundP50.toFixed(0)} / ${row.boundP99.toFixed(0)} ms | ${row.guardP50.toFixed(0)} / ${row.guardP99.toFixed(0)} ms |`,
+    `| ${row.label} | ${row.answerBytes} B | ${row.boundrps.toFixed(0)} | ${row.samerps.toFixed(0)} | ${row.guardrps.toFixed(0)} | ${(row.guardrps / row.boundrps).toFixed(2)} | ${(row.guardrps / row.samerps).toFixed(2)} | ${ms(row.boundp50)} / ${ms(row.boundp99)} ms | ${ms(row.samep50)} / ${ms(row.samep99)} ms | ${ms(row.guardp50)} / ${ms(row.guardp99)} ms |`,
   );
 }
 console.log('');
+console.log(
+  `restore-guard's own time per decision (validating the review and deciding, as in its duration histogram; not TLS, HTTP, JSON parsing or the log line): ${((handler('sum') / handler('count')) * 1e6).toFixed(0)} us per decision on average over ${handler('count')} decisions`,
+);
 console.log(
   `restore-guard resident memory: ${rssBefore.toFixed(1)} MiB after warm-up, ${rssAfter.toFixed(1)} MiB after ${guardRequests} more requests (${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)}%)`,
 );
