@@ -2,6 +2,8 @@
 // at SOAK_RATE requests per second (default 1000), printing resident memory
 // and latency every 10 seconds. Not part of npm test. Payloads rotate through
 // a denied restore pod, a warned Deployment and a skipped runc pod.
+// The server's heap is bounded as in the Deployment and the chart
+// (SOAK_HEAP_MIB, default 128; 0 for V8's own default).
 import autocannon from 'autocannon';
 import {
   bugDeployment,
@@ -18,7 +20,13 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 5);
 const RATE = Number(process.env.SOAK_RATE ?? 1000);
 
 const port = await freePort();
-const child = await startServer('restore-guard', restoreGuardArgs(port, await certificateFiles()), port);
+const HEAP_MIB = Number(process.env.SOAK_HEAP_MIB ?? 128);
+const heapFlags = HEAP_MIB > 0 ? [`--max-old-space-size=${HEAP_MIB}`, '--max-semi-space-size=4'] : [];
+const child = await startServer(
+  'restore-guard',
+  [...heapFlags, ...restoreGuardArgs(port, await certificateFiles())],
+  port,
+);
 
 const seed = loadSeed();
 const deployment = bugDeployment(seed, 'd');
@@ -53,7 +61,9 @@ instance.on('reqError', () => {
 });
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-console.log(`soak: ${MINUTES} min at ${RATE} req/s, node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  `soak: ${MINUTES} min at ${RATE} req/s, server heap ${HEAP_MIB > 0 ? `${HEAP_MIB} MiB` : 'unbounded'}, node ${process.version}, ${new Date().toISOString()}`,
+);
 console.log('elapsed | req/s | p50 ms | p99 ms | max ms | RSS MiB | errors');
 const timer = setInterval(() => {
   const sorted = samples.sort((a, b) => a - b);
