@@ -65,6 +65,8 @@ export interface RuleCount {
  * and sanitizing messages is kilobytes of regular-expression work.
  */
 interface Prepared {
+  /** The error findings: any of them denies in enforce mode. */
+  errors: Finding[];
   /** One warning per error or warning finding (info findings are not shown). */
   warnings: string[];
   /** Findings by rule and severity: for metrics, the log line and audit annotations. */
@@ -98,6 +100,7 @@ function prepare(evaluation: Evaluation): Prepared {
     const counts = countByRule(findings);
     const error = analysis?.startFailures[0]?.text ?? analysis?.simulation.error;
     entry = {
+      errors: findings.filter((finding) => finding.severity === 'error'),
       warnings: limitWarnings(visible.map((finding) => warningFor(finding))),
       counts,
       // One entry per rule and severity, with a count: bounded by the number of rules.
@@ -111,15 +114,16 @@ function prepare(evaluation: Evaluation): Prepared {
   return entry;
 }
 
-function auditAnnotations(evaluation: Evaluation, outcome: Outcome): Record<string, string> {
-  const { counts, countsText, runscError } = prepare(evaluation);
+function auditAnnotations(
+  { counts, countsText, runscError }: Prepared,
+  outcome: Outcome,
+): Record<string, string> {
   if (counts.length === 0) return {};
   return { decision: outcome, findings: countsText, ...(runscError ? { 'runsc-error': runscError } : {}) };
 }
 
-function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, errors: Finding[]): string {
-  const entry = prepare(evaluation);
-  entry.denial ??= sanitize(errors.map((finding) => finding.message).join(' '), 30 * 1024);
+function denyMessage(extracted: ExtractedPod, evaluation: Evaluation, entry: Prepared): string {
+  entry.denial ??= sanitize(entry.errors.map((finding) => finding.message).join(' '), 30 * 1024);
   const where = extracted.namespace ? `${extracted.namespace}/${extracted.name}` : extracted.name;
   const started = (evaluation.analysis?.startFailures.length ?? 0) > 0;
   const what = started ? 'would never start' : 'would fail to restore';
@@ -195,24 +199,24 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
   if (mode === 'off') return finish(allowed(), 'skipped', `mode off for ${objectClass}`, context);
 
   const findings = evaluation.findings;
-  const errors = findings.filter((finding) => finding.severity === 'error');
-  const { warnings, counts } = prepare(evaluation);
+  const answer = prepare(evaluation);
+  const { warnings, counts } = answer;
   const withFindings = { ...context, findings, counts };
 
   if (mode === 'audit') {
     const outcome: Outcome = 'audited';
     return finish(
-      withAuditAnnotations(allowed(), auditAnnotations(evaluation, outcome)),
+      withAuditAnnotations(allowed(), auditAnnotations(answer, outcome)),
       outcome,
       'audit mode',
       withFindings,
     );
   }
-  if (mode === 'enforce' && errors.length > 0) {
+  if (mode === 'enforce' && answer.errors.length > 0) {
     const outcome: Outcome = 'denied';
-    const draft = withWarnings(denied(denyMessage(extracted, evaluation, errors)), warnings);
+    const draft = withWarnings(denied(denyMessage(extracted, evaluation, answer)), warnings);
     return finish(
-      withAuditAnnotations(draft, auditAnnotations(evaluation, outcome)),
+      withAuditAnnotations(draft, auditAnnotations(answer, outcome)),
       outcome,
       'error findings',
       withFindings,
@@ -221,7 +225,7 @@ export function decide(review: AdmissionReviewIn, policy: WebhookPolicy, cache?:
   const outcome: Outcome = warnings.length > 0 ? 'warned' : 'allowed';
   const draft = withWarnings(allowed(), warnings);
   return finish(
-    withAuditAnnotations(draft, auditAnnotations(evaluation, outcome)),
+    withAuditAnnotations(draft, auditAnnotations(answer, outcome)),
     outcome,
     `${mode} mode`,
     withFindings,
