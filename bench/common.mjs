@@ -68,6 +68,12 @@ export function restoreGuardArgs(port, { certFile, keyFile }) {
   ];
 }
 
+/** CPU time a process has used, user and system, all threads: seconds (/proc counts in USER_HZ, fixed at 100). */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export function rssMiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
