@@ -72,7 +72,15 @@ function parsePort(value: string): number {
  */
 function logDestination(io: Io): pino.DestinationStream {
   if (io.stderr !== process.stderr) return io.stderr;
-  return pino.destination({ dest: 2, sync: false, maxLength: 8 * 1024 * 1024 });
+  const destination = pino.destination({ dest: 2, sync: false, maxLength: 8 * 1024 * 1024 });
+  // A stderr that fails (pino handles EPIPE itself; any other error would be
+  // an unhandled 'error' and end the process) becomes a sink, as pino does
+  // for EPIPE: lines are lost, answers are not. Left writable, the flush at
+  // exit would also retry the lost lines forever and SIGTERM would never end.
+  destination.on('error', () => {
+    Object.assign(destination, { write: () => true, flushSync() {}, end() {}, destroy() {} });
+  });
+  return destination;
 }
 
 export async function runServe(argv: string[], io: Io): Promise<number> {

@@ -1,6 +1,8 @@
 // `restore-guard serve` as a process: SIGTERM with requests in flight.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { CLI } from '../cli/run.js';
 import { REPO_ROOT, SEED_RESTORE } from '../helpers.js';
@@ -142,5 +144,63 @@ describe('SIGTERM', () => {
     ).toEqual([]);
     expect(Date.now() - signalledAt).toBeLessThan(DELAY_S * 1000 + 4000);
     expect(logs).toContain('shut down cleanly');
+  }, 20_000);
+
+  it('with a stderr it cannot write to: still answers, and SIGTERM still ends it with 0', async () => {
+    const ca = await makeCa();
+    const secret = new SecretDir(await makeServing(ca));
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    // stderr open for reading only: every log write fails with EBADF.
+    const stderr = openSync(CLI, 'r');
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--tls-cert',
+        secret.certFile,
+        '--tls-key',
+        secret.keyFile,
+        '--shutdown-delay',
+        '0',
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', stderr] },
+    );
+    closeSync(stderr);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let healthy = false;
+    for (let attempt = 0; attempt < 100 && !healthy; attempt++) {
+      healthy = await send(port, ca.cert, { method: 'GET', path: '/healthz' }).then(
+        (result) => result.status === 200,
+        () => false,
+      );
+      if (!healthy) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(healthy).toBe(true);
+    const answer = await send(port, ca.cert, { body: JSON.stringify(review(loadObject(SEED_RESTORE))) });
+    expect(answer.json.response.status.code).toBe(403);
+
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('hung'), 8000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(5000);
   }, 20_000);
 });
