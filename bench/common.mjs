@@ -33,15 +33,36 @@ export async function certificateFiles() {
   return { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
 }
 
-function healthz(port) {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('error', () => resolve(false));
-    req.end();
+/** One request to a local server (a POST of `body`, or a GET without): { status, text }. */
+export function fetchText(port, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: body === undefined ? 'GET' : 'POST',
+        path,
+        rejectUnauthorized: false,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
+}
+
+function healthz(port) {
+  return fetchText(port, '/healthz').then(
+    ({ status }) => status === 200,
+    () => false,
+  );
 }
 
 /** Starts `node ...args` (output discarded, as a server logging to nowhere) and waits for /healthz on `port`. */

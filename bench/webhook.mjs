@@ -7,7 +7,6 @@
 // Prints markdown tables for docs/benchmarks.md. BENCH_SECONDS (default 10)
 // sets each run's length.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -15,6 +14,7 @@ import {
   bugDeployment,
   certificateFiles,
   cpuSeconds,
+  fetchText,
   freePort,
   loadSeed,
   restoreGuardArgs,
@@ -96,31 +96,6 @@ async function load(child, port, body) {
   };
 }
 
-/** The body of one request to restore-guard (a POST of `body`, or a GET without). */
-function fetchText(port, path, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: body === undefined ? 'GET' : 'POST',
-        path,
-        rejectUnauthorized: false,
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve(text));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const certificate = await certificateFiles();
 const answers = mkdtempSync(join(tmpdir(), 'restore-guard-bench-answers-'));
 const boundPort = await freePort();
@@ -145,7 +120,7 @@ let guardRequests = 0;
 for (const [index, [label, body]] of PAYLOADS.entries()) {
   const answerFile = join(answers, `${index}.json`);
   // restore-guard's answer to this review, which the same-answer bound will send.
-  const answer = await fetchText(guardPort, '/validate', body);
+  const { text: answer } = await fetchText(guardPort, '/validate', body);
   writeFileSync(answerFile, answer);
   const samePort = await freePort();
   const same = await startServer(
@@ -176,7 +151,7 @@ for (const [index, [label, body]] of PAYLOADS.entries()) {
 }
 const rssAfter = rssMiB(guard.pid);
 // Time inside the /validate handler, from restore-guard's own histogram.
-const metrics = await fetchText(guardPort, '/metrics');
+const { text: metrics } = await fetchText(guardPort, '/metrics');
 const handler = (series) =>
   [
     ...metrics.matchAll(
