@@ -46,32 +46,37 @@ function attempt(port: number, ca: string, body: Buffer): Promise<string> {
   });
 }
 
+/** `restore-guard serve` on loopback with the secret's files; stderr piped, or to the given fd. */
+function serve(secret: SecretDir, port: number, delaySeconds: number, stderr: 'pipe' | number) {
+  return spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--tls-cert',
+      secret.certFile,
+      '--tls-key',
+      secret.keyFile,
+      '--shutdown-delay',
+      String(delaySeconds),
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', stderr] },
+  );
+}
+
 describe('SIGTERM', () => {
   it('under load: fails /readyz at once, answers through the delay, finishes requests in flight and exits 0', async () => {
     const ca = await makeCa();
     const secret = new SecretDir(await makeServing(ca));
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'serve',
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--tls-cert',
-        secret.certFile,
-        '--tls-key',
-        secret.keyFile,
-        '--shutdown-delay',
-        String(DELAY_S),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = serve(secret, 0, DELAY_S, 'pipe');
     let logs = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on('data', (chunk) => {
+      child.stderr?.on('data', (chunk) => {
         logs += chunk;
         const match = /restore-guard serving on https:\/\/127\.0\.0\.1:(\d+)/.exec(logs);
         if (match) resolve(Number(match[1]));
@@ -157,24 +162,7 @@ describe('SIGTERM', () => {
     });
     // stderr open for reading only: every log write fails with EBADF.
     const stderr = openSync(CLI, 'r');
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--tls-cert',
-        secret.certFile,
-        '--tls-key',
-        secret.keyFile,
-        '--shutdown-delay',
-        '0',
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', stderr] },
-    );
+    const child = serve(secret, port, 0, stderr);
     closeSync(stderr);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let healthy = false;
