@@ -73,6 +73,24 @@ export async function startServer(label, args, port) {
   return child;
 }
 
+/**
+ * The V8 flags the Deployment runs restore-guard with (its NODE_OPTIONS, read
+ * from deploy/base/deployment.yaml), so the benchmarks measure what is shipped.
+ * With `oldSpaceMiB`, that old-generation limit instead of the Deployment's.
+ */
+export function deploymentHeapFlags(oldSpaceMiB) {
+  const deployment = parse(readFileSync(join(ROOT, 'deploy/base/deployment.yaml'), 'utf8'));
+  const nodeOptions = deployment.spec.template.spec.containers[0].env.find(
+    (variable) => variable.name === 'NODE_OPTIONS',
+  ).value;
+  const flags = nodeOptions.split(/\s+/).filter(Boolean);
+  if (oldSpaceMiB === undefined) return flags;
+  return [
+    `--max-old-space-size=${oldSpaceMiB}`,
+    ...flags.filter((flag) => !flag.startsWith('--max-old-space-size=')),
+  ];
+}
+
 /** restore-guard serve on `port` with the certificate files. */
 export function restoreGuardArgs(port, { certFile, keyFile }) {
   return [

@@ -2,12 +2,13 @@
 // at SOAK_RATE requests per second (default 1000), printing resident memory
 // and latency every 10 seconds. Not part of npm test. Payloads rotate through
 // a denied restore pod, a warned Deployment and a skipped runc pod.
-// The server's heap is bounded as in the Deployment and the chart
-// (SOAK_HEAP_MIB, default 128; 0 for V8's own default).
+// The server runs with the Deployment's heap flags (SOAK_HEAP_MIB sets
+// another old-generation limit; 0 runs it with V8's own defaults).
 import autocannon from 'autocannon';
 import {
   bugDeployment,
   certificateFiles,
+  deploymentHeapFlags,
   freePort,
   loadSeed,
   restoreGuardArgs,
@@ -20,8 +21,8 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 5);
 const RATE = Number(process.env.SOAK_RATE ?? 1000);
 
 const port = await freePort();
-const HEAP_MIB = Number(process.env.SOAK_HEAP_MIB ?? 128);
-const heapFlags = HEAP_MIB > 0 ? [`--max-old-space-size=${HEAP_MIB}`, '--max-semi-space-size=4'] : [];
+const HEAP_MIB = process.env.SOAK_HEAP_MIB;
+const heapFlags = HEAP_MIB === '0' ? [] : deploymentHeapFlags(HEAP_MIB);
 const child = await startServer(
   'restore-guard',
   [...heapFlags, ...restoreGuardArgs(port, await certificateFiles())],
@@ -62,7 +63,7 @@ instance.on('reqError', () => {
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 console.log(
-  `soak: ${MINUTES} min at ${RATE} req/s, server heap ${HEAP_MIB > 0 ? `${HEAP_MIB} MiB` : 'unbounded'}, node ${process.version}, ${new Date().toISOString()}`,
+  `soak: ${MINUTES} min at ${RATE} req/s, server ${heapFlags.length > 0 ? heapFlags.join(' ') : "with V8's default heap"}, node ${process.version}, ${new Date().toISOString()}`,
 );
 console.log('elapsed | req/s | p50 ms | p99 ms | max ms | RSS MiB | errors');
 const timer = setInterval(() => {
